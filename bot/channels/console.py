@@ -1,0 +1,65 @@
+"""A chat in the terminal, for trying the bot locally with no messenger at all."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from collections.abc import Callable
+
+from bot.conversation import ChannelCaps, Inbound, Kind, Reply
+from storage.phones import normalize_phone
+
+CONSOLE_USER = "local"
+MEDIA_WORDS = {"[sticker]": "sticker", "[ảnh]": "photo", "[photo]": "photo", "[voice]": "voice"}
+
+
+def render(reply: Reply) -> str:
+    """A reply as plain text: buttons become numbered lines, as on channels without buttons."""
+    lines = [reply.text] if reply.text else []
+    buttons = reply.all_buttons()
+    if buttons:
+        lines.append("")
+        lines += [f"  {n} – {b.label}" for n, b in enumerate(buttons, start=1)]
+    if reply.document is not None:
+        lines.append(f"[tệp đính kèm: {reply.document.filename}, {len(reply.document.content)} byte]")
+    return "\n".join(lines)
+
+
+class ConsoleChannel:
+    name = "console"
+    caps = ChannelCaps(max_text=4096, buttons=False, contact=True)
+
+    def __init__(self, write: Callable[[str], None] = print) -> None:
+        self._write = write
+        self._awaiting_contact = False
+        self._ids = itertools.count(1)
+
+    async def send(self, chat_id: str, reply: Reply) -> None:
+        self._awaiting_contact = reply.ask_contact
+        self._write(render(reply))
+        if reply.ask_contact:
+            self._write("  (thử nghiệm: gõ số điện thoại để gửi như nút «Gửi số điện thoại»)")
+        self._write("")
+
+    def to_inbound(self, line: str) -> Inbound | None:
+        """A typed line as the event a messenger would have sent."""
+        line = line.strip()
+        if not line:
+            return None
+        common = {"channel": self.name, "user_id": CONSOLE_USER, "chat_id": CONSOLE_USER,
+                  "message_id": str(next(self._ids))}
+        if line.lower() in MEDIA_WORDS:
+            return Inbound(kind=Kind.UNSUPPORTED, media=MEDIA_WORDS[line.lower()], **common)
+        if self._awaiting_contact and normalize_phone(line):
+            return Inbound(kind=Kind.CONTACT, contact_phone=line, contact_user_id=CONSOLE_USER,
+                           **common)
+        if line.startswith("/"):
+            head, _, rest = line[1:].partition(" ")
+            return Inbound(kind=Kind.COMMAND, command=head, text=rest.strip(), **common)
+        return Inbound(kind=Kind.TEXT, text=line, **common)
+
+    async def read_line(self) -> str | None:
+        try:
+            return await asyncio.to_thread(input, "đồng chí › ")
+        except EOFError:
+            return None

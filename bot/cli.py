@@ -1,0 +1,182 @@
+"""`gopy`: run the bot and do the Office's chores from the command line."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, TypeVar
+
+import typer
+
+from bot import bootstrap, runner
+from bot.bootstrap import App
+from bot.channels.console import render
+from bot.channels.telegram import TelegramChannel
+from bot.config import Settings
+from content.draft_parser import DraftParseError, parse_draft
+from handlers import views
+from storage import roster
+from storage.consultations import create_consultation, current_consultation, list_sections
+
+app = typer.Typer(help="Góp ý: lấy ý kiến đảng viên góp ý dự thảo qua Telegram và Zalo.",
+                  no_args_is_help=True)
+draft_app = typer.Typer(help="Dự thảo: nạp và xem.", no_args_is_help=True)
+roster_app = typer.Typer(help="Danh sách đảng viên.", no_args_is_help=True)
+app.add_typer(draft_app, name="draft")
+app.add_typer(roster_app, name="roster")
+
+T = TypeVar("T")
+
+
+def _run(job: Callable[[App], Awaitable[T]]) -> T:
+    """Build the app, run one job in it, close it."""
+
+    async def main() -> T:
+        instance = await bootstrap.build(Settings())
+        try:
+            return await job(instance)
+        finally:
+            await instance.close()
+
+    return asyncio.run(main())
+
+
+def _fail(message: str) -> typer.Exit:
+    typer.secho(message, fg=typer.colors.RED, err=True)
+    return typer.Exit(code=1)
+
+
+@app.command()
+def run() -> None:
+    """Chạy bot: Telegram nếu có TELEGRAM_BOT_TOKEN, nếu không thì trò chuyện thử trên máy."""
+    settings = Settings()
+    asyncio.run(runner.run(settings))
+
+
+@app.command()
+def chat(
+    phone: Annotated[str | None, typer.Option(help="Vào thẳng với tư cách đảng viên có số này.")] = None,
+) -> None:
+    """Trò chuyện với bot ngay trong cửa sổ dòng lệnh (thử nghiệm)."""
+    asyncio.run(runner.run_console(Settings(), phone=phone))
+
+
+@draft_app.command("load")
+def draft_load(
+    path: Path,
+    deadline: Annotated[str, typer.Option(help='Hạn chót, giờ địa phương: "YYYY-MM-DD HH:MM".')],
+    title: Annotated[str | None, typer.Option(help="Tên đợt lấy ý kiến.")] = None,
+) -> None:
+    """Nạp dự thảo và mở đợt lấy ý kiến mới."""
+    settings = Settings()
+    try:
+        when = datetime.strptime(deadline, "%Y-%m-%d %H:%M").replace(tzinfo=settings.tz)
+    except ValueError:
+        raise _fail(f'Hạn chót "{deadline}" không đúng dạng "YYYY-MM-DD HH:MM".') from None
+    try:
+        parsed = parse_draft(path.read_text(encoding="utf-8-sig"))
+    except OSError as error:
+        raise _fail(f"Không đọc được {path}: {error.strerror}") from None
+    except DraftParseError as error:
+        raise _fail(f"{path}, dòng {error.line}: {error}") from None
+
+    async def job(instance: App) -> None:
+        now = instance.clock.now()
+        if when <= now:
+            raise _fail("Hạn chót đã qua.")
+        async with instance.uow() as uow:
+            consultation = await create_consultation(
+                uow.session, parsed, title=title or parsed.title or path.stem,
+                deadline=when, now=now, source_name=path.name,
+            )
+            await uow.commit()
+        typer.echo(f"Đã mở đợt lấy ý kiến #{consultation.id}: {consultation.title}")
+        typer.echo(f"Hạn chót: {when:%H:%M %d/%m/%Y} · {len(parsed.sections)} mục:")
+        for n, s in enumerate(parsed.sections, start=1):
+            typer.echo(f"  {n:>3}. [{s.number or '-'}] {s.title}  ({len(s.body):,} ký tự)")
+        for issue in parsed.issues:
+            typer.secho(f"  ! {path.name}, dòng {issue.line}: {issue.message}", fg=typer.colors.YELLOW)
+
+    _run(job)
+
+
+@draft_app.command("show")
+def draft_show(
+    channel: Annotated[str, typer.Option(help="telegram hoặc zalo: cắt trang theo kênh.")] = "telegram",
+) -> None:
+    """In các mục của dự thảo đúng như đảng viên sẽ thấy."""
+    caps = TelegramChannel.caps if channel == "telegram" else runner.channel_caps(channel)
+
+    async def job(instance: App) -> None:
+        async with instance.uow(write=False) as uow:
+            consultation = await current_consultation(uow.session)
+            if consultation is None:
+                raise _fail("Chưa có dự thảo nào. Dùng: gopy draft load PATH --deadline ...")
+            sections = await list_sections(uow.session, consultation.id)
+            for section in sections:
+                pages = views.section_pages(section, caps)
+                for page in range(1, len(pages) + 1):
+                    reply = views.section_reply(consultation, section, len(sections), page, None, caps)
+                    typer.echo(render(reply))
+                    typer.echo(f"{'─' * 20} ({len(reply.text)} ký tự)")
+
+    _run(job)
+
+
+@roster_app.command("import")
+def roster_import(path: Path) -> None:
+    """Nạp danh sách đảng viên (CSV hoặc XLSX); chạy lại nhiều lần không sinh trùng."""
+
+    async def job(instance: App) -> roster.ImportReport:
+        async with instance.uow() as uow:
+            report = await roster.import_roster(uow.session, path)
+            await uow.commit()
+            return report
+
+    try:
+        report = _run(job)
+    except roster.RosterErrors as error:
+        raise _fail(f"Chưa nạp gì. Lỗi trong tệp:\n{error}") from None
+    except OSError as error:
+        raise _fail(f"Không đọc được {path}: {error.strerror}") from None
+    typer.echo(
+        f"Đã nạp {path.name}: thêm {report.members_added} đảng viên, cập nhật {report.members_updated}, "
+        f"giữ nguyên {report.members_unchanged}; thêm {report.cells_added} chi bộ, "
+        f"{report.organizations_added} tổ chức cơ sở."
+    )
+    if report.members_not_in_file:
+        typer.echo(f"{report.members_not_in_file} đảng viên đã có nhưng không có trong tệp (giữ nguyên).")
+
+
+@app.command()
+def codes(
+    cell: Annotated[str | None, typer.Option(help="Chỉ in mã của chi bộ này.")] = None,
+    renew: Annotated[bool, typer.Option(help="Cấp mã mới (mã cũ hết hiệu lực).")] = False,
+) -> None:
+    """In mã cá nhân 8 chữ số để đảng viên xác nhận danh tính trong bot."""
+
+    async def job(instance: App) -> list[roster.CodeRow]:
+        async with instance.uow() as uow:
+            if renew:
+                await roster.renew_codes(uow.session, cell)
+            rows = await roster.access_codes(uow.session, cell)
+            await uow.commit()
+            return rows
+
+    try:
+        rows = _run(job)
+    except LookupError as error:
+        raise _fail(str(error.args[0])) from None
+    current = None
+    for row in rows:
+        if row.cell_code != current:
+            current = row.cell_code
+            typer.echo(f"\n{row.organization} · {row.cell_code} {row.cell_name}")
+        typer.echo(f"  {row.access_code[:4]} {row.access_code[4:]}  {row.full_name} ({row.role})")
+
+
+def main() -> None:
+    app()
+

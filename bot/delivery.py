@@ -1,0 +1,59 @@
+"""Getting replies to people: to the sender's chat, or to a member wherever they are linked."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.channels.base import Channel, ChatUnreachable
+from bot.conversation import Notify, Outgoing, Reply
+from storage.models import Identity, Member
+
+log = logging.getLogger(__name__)
+
+
+class Delivery:
+    """Sends what the engine returned; a Notify goes to the member's most recently used chat."""
+
+    def __init__(
+        self, channels: Mapping[str, Channel], session_factory: async_sessionmaker[AsyncSession]
+    ) -> None:
+        self._channels = channels
+        self._factory = session_factory
+
+    async def deliver(self, channel: Channel, chat_id: str, out: Sequence[Outgoing]) -> None:
+        for item in out:
+            if isinstance(item, Reply):
+                try:
+                    await channel.send(chat_id, item)
+                except ChatUnreachable:
+                    log.info("%s chat unreachable; reply dropped", channel.name)
+                    return
+            else:
+                await self.notify(item)
+
+    async def notify(self, item: Notify) -> bool:
+        """True when the member was reached on one of their linked channels."""
+        for identity in await self._identities(item.member_id):
+            channel = self._channels.get(identity.channel)
+            if channel is None:
+                continue
+            try:
+                await channel.send(identity.chat_id, item.reply)
+                return True
+            except ChatUnreachable:
+                log.info("member %s unreachable on %s", item.member_id, identity.channel)
+        return False
+
+    async def _identities(self, member_id: int) -> list[Identity]:
+        async with self._factory() as session:
+            result = await session.execute(
+                select(Identity)
+                .join(Member)
+                .where(Identity.member_id == member_id)
+                .order_by(Identity.last_seen_at.desc())
+            )
+            return list(result.scalars())

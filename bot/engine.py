@@ -1,0 +1,104 @@
+"""The conversation engine: one unit of work per incoming event, whatever the channel."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.clock import Clock
+from bot.conversation import ChannelCaps, Inbound, Outgoing, Reply
+from content import strings
+from handlers.context import Context, Limits
+from handlers.router import route
+from storage.consultations import current_consultation
+from storage.identities import find_identity
+from storage.models import HandledUpdate
+from storage.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+RETRIES = 3  # a write that lost a race (duplicate update, busy database) is tried again
+
+
+class ConversationEngine:
+    """Turns an Inbound into the replies to show, saving everything before it answers."""
+
+    def __init__(
+        self,
+        session_factory: async_sessionmaker[AsyncSession],
+        *,
+        clock: Clock,
+        tz: ZoneInfo,
+        limits: Limits,
+        caps: Mapping[str, ChannelCaps],
+    ) -> None:
+        self._factory = session_factory
+        self._clock = clock
+        self._tz = tz
+        self._limits = limits
+        self._caps = dict(caps)
+
+    def register(self, channel: str, caps: ChannelCaps) -> None:
+        self._caps[channel] = caps
+
+    def caps(self, channel: str) -> ChannelCaps:
+        return self._caps[channel]
+
+    async def handle(self, inbound: Inbound) -> list[Outgoing]:
+        """Returns only after the event's effects are committed (or nothing was changed)."""
+        for attempt in range(1, RETRIES + 1):
+            try:
+                return await self._handle_once(inbound)
+            except (IntegrityError, OperationalError) as error:
+                if attempt == RETRIES:
+                    log.exception("update %s failed after %d attempts", inbound.update_key, attempt)
+                    return [Reply(strings.ERROR)]
+                log.warning("update %s: retrying after %s", inbound.update_key, type(error).__name__)
+            except Exception:
+                log.exception("update %s failed; nothing saved", inbound.update_key)
+                return [Reply(strings.ERROR)]
+        return []  # pragma: no cover - the loop always returns
+
+    async def _handle_once(self, inbound: Inbound) -> list[Outgoing]:
+        now = self._clock.now()
+        async with UnitOfWork(self._factory) as uow:
+            session = uow.session
+            if inbound.update_key:
+                if await session.get(HandledUpdate, inbound.update_key) is not None:
+                    log.info("update %s already handled; dropped", inbound.update_key)
+                    return []
+                session.add(HandledUpdate(key=inbound.update_key, handled_at=now))
+            identity = await find_identity(session, inbound.channel, inbound.user_id)
+            if identity is not None:
+                identity.last_seen_at = now
+                identity.chat_id = inbound.chat_id
+            ctx = Context(
+                session=session,
+                inbound=inbound,
+                caps=self._caps[inbound.channel],
+                now=now,
+                tz=self._tz,
+                limits=self._limits,
+                identity=identity,
+                consultation=await current_consultation(session),
+            )
+            out = await route(ctx)
+            if ctx.identity is not None and not ctx.caps.buttons:
+                menu = _last_menu(out)
+                if menu is not None:
+                    ctx.identity.last_menu = menu
+            await uow.commit()
+        log.debug("update %s handled: %d replies", inbound.update_key, len(out))
+        return out
+
+
+def _last_menu(out: list[Outgoing]) -> list[str] | None:
+    """Button payloads of the last reply that offered any, for answering by number."""
+    for item in reversed(out):
+        if isinstance(item, Reply) and item.buttons:
+            return [b.data for b in item.all_buttons()]
+    return None

@@ -1,0 +1,119 @@
+"""Running the bot: the messengers that are configured, or a local chat when none is."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from bot import bootstrap
+from bot.bootstrap import App
+from bot.channels.console import CONSOLE_USER, ConsoleChannel
+from bot.channels.telegram import TelegramChannel, make_bot
+from bot.config import Settings
+from bot.conversation import ChannelCaps, Inbound, Kind
+from content.draft_parser import parse_draft
+from storage import identities, roster
+from storage.consultations import create_consultation, current_consultation
+from storage.models import Member
+from sqlalchemy import func, select
+
+log = logging.getLogger(__name__)
+
+CONTENT = Path(__file__).resolve().parent.parent / "content"
+SAMPLE_DRAFT = CONTENT / "drafts" / "du-thao-bao-cao-chinh-tri-lan-4.txt"
+SAMPLE_ROSTER = CONTENT / "sample_roster.csv"
+ZALO_CAPS = ChannelCaps(max_text=2000, buttons=False)
+
+
+def channel_caps(name: str) -> ChannelCaps:
+    return {"telegram": TelegramChannel.caps, "zalo": ZALO_CAPS, "console": ConsoleChannel.caps}[name]
+
+
+async def run(settings: Settings) -> None:
+    """`gopy run`: every configured messenger; with none, the local trial chat."""
+    if settings.telegram_bot_token is None:
+        print("Chưa cấu hình TELEGRAM_BOT_TOKEN: chạy thử ngay trên máy với dự thảo mẫu.\n")
+        await run_console(settings, phone=None, sample=True)
+        return
+    app = await bootstrap.build(settings)
+    stop = asyncio.Event()
+    _stop_on_signals(stop)
+    bot = make_bot(settings.telegram_bot_token.get_secret_value(), settings.telegram_api_url)
+    telegram = TelegramChannel(bot, poll_timeout=settings.telegram_poll_timeout)
+    app.add_channel(telegram)
+    try:
+        me = await bot.get_me()
+        log.info("Telegram bot @%s polling %s", me.username, settings.telegram_api_url)
+        await telegram.poll(app.engine.handle, app.delivery.deliver, stop)
+    finally:
+        await app.close()
+
+
+async def run_console(settings: Settings, *, phone: str | None, sample: bool = False) -> None:
+    """A chat in this terminal, on the real database and the real conversation core."""
+    app = await bootstrap.build(settings)
+    console = ConsoleChannel()
+    app.add_channel(console)
+    try:
+        if sample:
+            await ensure_sample(app)
+        if phone:
+            await _link_console(app, phone)
+        print("Gõ như trong Telegram/Zalo; gõ số để bấm nút; [sticker] để thử nhãn dán; Ctrl-D để thoát.\n")
+        delivery = app.delivery
+        first = console.to_inbound("/start")
+        assert first is not None
+        await delivery.deliver(console, CONSOLE_USER, await app.engine.handle(first))
+        while (line := await console.read_line()) is not None:
+            inbound = console.to_inbound(line)
+            if inbound is not None:
+                await delivery.deliver(console, CONSOLE_USER, await app.engine.handle(inbound))
+    finally:
+        await app.close()
+
+
+async def ensure_sample(app: App) -> None:
+    """The sample draft and roster, loaded once, so a newcomer sees the whole flow."""
+    async with app.uow() as uow:
+        if await current_consultation(uow.session) is None:
+            parsed = parse_draft(SAMPLE_DRAFT.read_text(encoding="utf-8"))
+            now = app.clock.now()
+            await create_consultation(
+                uow.session, parsed, title=parsed.title or "Dự thảo Báo cáo chính trị",
+                deadline=_two_weeks(now, app.settings), now=now, source_name=SAMPLE_DRAFT.name,
+            )
+        members = await uow.session.execute(select(func.count()).select_from(Member))
+        if members.scalar_one() == 0:
+            await roster.import_roster(uow.session, SAMPLE_ROSTER)
+        await uow.commit()
+    async with app.uow(write=False) as uow:
+        rows = await roster.access_codes(uow.session)
+    first = rows[0]
+    print(f"Dữ liệu mẫu: thử với số điện thoại {first.phone} hoặc mã {first.access_code} "
+          f"({first.full_name}, {first.cell_name}).\n")
+
+
+async def _link_console(app: App, phone: str) -> None:
+    inbound = Inbound(channel="console", user_id=CONSOLE_USER, chat_id=CONSOLE_USER,
+                      kind=Kind.CONTACT, contact_phone=phone, contact_user_id=CONSOLE_USER)
+    async with app.uow() as uow:
+        existing = await identities.find_identity(uow.session, "console", CONSOLE_USER)
+        if existing is not None:
+            await uow.session.delete(existing)
+            await uow.commit()
+    out = await app.engine.handle(inbound)
+    await app.delivery.deliver(app.channels["console"], CONSOLE_USER, out)
+
+
+def _two_weeks(now: datetime, settings: Settings) -> datetime:
+    local = now.astimezone(settings.tz) + timedelta(days=14)
+    return local.replace(hour=17, minute=0, second=0, microsecond=0)
+
+
+def _stop_on_signals(stop: asyncio.Event) -> None:
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)

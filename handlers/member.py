@@ -1,0 +1,255 @@
+"""What a party member does: read the draft section by section and comment on it."""
+
+from __future__ import annotations
+
+import uuid
+
+from bot.conversation import Button, Outgoing, Reply
+from content import strings
+from handlers import views
+from handlers.context import Context
+from handlers.views import cb
+from storage import comments as store
+from storage.consultations import (
+    is_open,
+    list_sections,
+    section_at,
+    section_by_id,
+    section_count,
+)
+from storage.models import Consultation
+
+
+def _consultation(ctx: Context) -> Consultation:
+    if ctx.consultation is None:
+        raise RuntimeError("member handler reached without a consultation")
+    return ctx.consultation
+
+
+async def start(ctx: Context) -> list[Outgoing]:
+    """/start or the first message after linking: the introduction, or resume where they were."""
+    consultation = _consultation(ctx)
+    count = await section_count(ctx.session, consultation.id)
+    progress = await store.get_progress(ctx.session, ctx.member.id, consultation.id)
+    if progress is None:
+        text = strings.INTRO.format(
+            title=consultation.title,
+            ask=consultation.intro,
+            count=count,
+            deadline=ctx.local(consultation.deadline),
+        )
+        if not is_open(consultation, ctx.now):
+            return [Reply(text), Reply(strings.CLOSED.format(deadline=ctx.local(consultation.deadline)))]
+        return [Reply(text, buttons=((Button(strings.BTN_START, cb("m", "p", 1)),),))]
+    if progress.section_position > count:
+        return await finish(ctx)
+    welcome = Reply(strings.WELCOME_BACK.format(position=progress.section_position, count=count))
+    return [welcome, *await show(ctx, progress.section_position, progress.page)]
+
+
+async def show(ctx: Context, position: int, page: int = 1) -> list[Outgoing]:
+    """Show a section page and remember it as the member's place."""
+    consultation = _consultation(ctx)
+    count = await section_count(ctx.session, consultation.id)
+    position = min(max(position, 1), count)
+    section = await section_at(ctx.session, consultation.id, position)
+    if section is None:
+        return [Reply(strings.STALE_BUTTON)]
+    comment = await store.get_comment(ctx.session, ctx.member.id, section.id)
+    reply = views.section_reply(consultation, section, count, page, comment, ctx.caps)
+    await store.move_to(ctx.session, ctx.member.id, consultation.id, position, page, ctx.now)
+    return [reply]
+
+
+async def show_page(ctx: Context, section_id: int, page: int) -> list[Outgoing]:
+    section = await section_by_id(ctx.session, _consultation(ctx).id, section_id)
+    if section is None:
+        return [Reply(strings.STALE_BUTTON)]
+    return await show(ctx, section.position, page)
+
+
+async def choose(ctx: Context, section_id: int, index: int) -> list[Outgoing]:
+    consultation = _consultation(ctx)
+    section = await section_by_id(ctx.session, consultation.id, section_id)
+    choices = consultation.choices
+    if section is None or not 0 <= index < len(choices):
+        return [Reply(strings.STALE_BUTTON)]
+    if refusal := _refuse_writes(ctx):
+        return refusal
+    label = str(choices[index]["label"])
+    await store.set_choice(ctx.session, ctx.member, section, label, ctx.now)
+    if choices[index].get("asks_text"):
+        await store.move_to(ctx.session, ctx.member.id, consultation.id, section.position, 1, ctx.now)
+        return [Reply(strings.CHOICE_ASKS_TEXT.format(choice=label, position=section.position))]
+    saved = Reply(strings.CHOICE_SAVED.format(choice=label, position=section.position))
+    count = await section_count(ctx.session, consultation.id)
+    if section.position >= count:
+        return [saved, *await finish(ctx)]
+    return [saved, *await show(ctx, section.position + 1)]
+
+
+async def comment_text(ctx: Context) -> list[Outgoing]:
+    """Free text typed while on a section becomes (part of) the comment on that section."""
+    consultation = _consultation(ctx)
+    text = ctx.inbound.text.strip()
+    if not text:
+        return [Reply(strings.TEXT_EMPTY)]
+    if refusal := _refuse_writes(ctx):
+        return refusal
+    if len(text) > ctx.limits.max_message_chars:
+        return [
+            Reply(strings.TEXT_TOO_LONG.format(chars=len(text), limit=ctx.limits.max_message_chars))
+        ]
+    progress = await store.get_progress(ctx.session, ctx.member.id, consultation.id)
+    if progress is None:
+        return [
+            Reply(
+                strings.TEXT_BEFORE_START.format(start=strings.BTN_START),
+                buttons=((Button(strings.BTN_START, cb("m", "p", 1)),),),
+            )
+        ]
+    section = await section_at(ctx.session, consultation.id, progress.section_position)
+    if section is None:
+        return [Reply(strings.TEXT_AT_FINISH, buttons=((Button(strings.BTN_TOC, cb("m", "t", 1)),),))]
+    existing = await store.get_comment(ctx.session, ctx.member.id, section.id)
+    if existing is not None and len(existing.text) + len(text) > ctx.limits.max_comment_chars:
+        return [
+            Reply(
+                strings.COMMENT_TOO_LONG.format(
+                    position=section.position, limit=ctx.limits.max_comment_chars
+                )
+            )
+        ]
+    comment = await store.add_text(ctx.session, ctx.member, section, text, _source(ctx), ctx.now)
+    count = await section_count(ctx.session, consultation.id)
+    nav = [Button(strings.BTN_TOC, cb("m", "t", 1))]
+    if section.position < count:
+        nav.append(Button(strings.BTN_NEXT, cb("m", "p", section.position + 1)))
+    else:
+        nav.append(Button(strings.BTN_FINISH, cb("m", "f")))
+    saved = strings.TEXT_SAVED.format(position=section.position, chars=len(comment.text))
+    return [Reply(saved, buttons=(tuple(nav),))]
+
+
+async def edited_text(ctx: Context) -> list[Outgoing]:
+    """The member edited a message that was saved as a comment: the comment follows."""
+    part = await store.part_by_source(ctx.session, ctx.member.id, _source(ctx))
+    if part is None:
+        return []
+    if refusal := _refuse_writes(ctx):
+        return refusal
+    text = ctx.inbound.text.strip()
+    if not text or len(text) > ctx.limits.max_message_chars:
+        return [
+            Reply(strings.TEXT_TOO_LONG.format(chars=len(text), limit=ctx.limits.max_message_chars))
+        ]
+    comment = await store.edit_part(ctx.session, part, text, ctx.now)
+    section = await section_by_id(ctx.session, _consultation(ctx).id, comment.section_id)
+    if section is None:
+        return []
+    return [Reply(strings.TEXT_UPDATED.format(position=section.position))]
+
+
+async def ask_clear(ctx: Context, section_id: int) -> list[Outgoing]:
+    section = await section_by_id(ctx.session, _consultation(ctx).id, section_id)
+    if section is None:
+        return [Reply(strings.STALE_BUTTON)]
+    buttons = (
+        (Button(strings.BTN_CLEAR_YES, cb("m", "xy", section.id)),),
+        (Button(strings.BTN_CANCEL, cb("m", "p", section.position)),),
+    )
+    return [Reply(strings.CLEAR_ASK.format(position=section.position), buttons=buttons)]
+
+
+async def clear(ctx: Context, section_id: int) -> list[Outgoing]:
+    section = await section_by_id(ctx.session, _consultation(ctx).id, section_id)
+    if section is None:
+        return [Reply(strings.STALE_BUTTON)]
+    if refusal := _refuse_writes(ctx):
+        return refusal
+    comment = await store.get_comment(ctx.session, ctx.member.id, section.id)
+    if comment is None or not comment.text:
+        return [Reply(strings.NOTHING_TO_CLEAR.format(position=section.position))]
+    await store.clear_text(ctx.session, comment, ctx.now)
+    done = Reply(strings.CLEARED.format(position=section.position))
+    return [done, *await show(ctx, section.position)]
+
+
+async def toc(ctx: Context, page: int = 1) -> list[Outgoing]:
+    consultation = _consultation(ctx)
+    sections = await list_sections(ctx.session, consultation.id)
+    mine = await store.member_comments(ctx.session, ctx.member.id, consultation.id)
+    return [views.toc_reply(sections, mine, page, ctx.caps)]
+
+
+async def review(ctx: Context) -> list[Outgoing]:
+    consultation = _consultation(ctx)
+    sections = await list_sections(ctx.session, consultation.id)
+    mine = await store.member_comments(ctx.session, ctx.member.id, consultation.id)
+    return list(views.review_replies(sections, mine, ctx.caps))
+
+
+async def finish(ctx: Context) -> list[Outgoing]:
+    """The summary before confirming; the member's place becomes 'after the last section'."""
+    consultation = _consultation(ctx)
+    sections = await list_sections(ctx.session, consultation.id)
+    mine = await store.member_comments(ctx.session, ctx.member.id, consultation.id)
+    answered = [s for s in sections if store.has_content(mine.get(s.id))]
+    missing = [str(s.position) for s in sections if s not in answered]
+    progress = await store.move_to(
+        ctx.session, ctx.member.id, consultation.id, len(sections) + 1, 1, ctx.now
+    )
+    lines = [strings.FINISH_TITLE.format(answered=len(answered), count=len(sections))]
+    if missing:
+        lines.append(strings.FINISH_MISSING.format(positions=", ".join(missing)))
+    if progress.finished_at is not None:
+        lines.append(strings.FINISHED_ALREADY.format(when=ctx.local(progress.finished_at)))
+    deadline = ctx.local(consultation.deadline)
+    rows: list[tuple[Button, ...]] = []
+    if is_open(consultation, ctx.now):
+        lines.append(strings.FINISH_ASK.format(confirm=strings.BTN_CONFIRM, deadline=deadline))
+        rows.append((Button(strings.BTN_CONFIRM, cb("m", "fy")),))
+    rows.append((Button(strings.BTN_REVIEW, cb("m", "r")), Button(strings.BTN_TOC, cb("m", "t", 1))))
+    return [Reply("\n\n".join(lines), buttons=tuple(rows))]
+
+
+async def confirm(ctx: Context) -> list[Outgoing]:
+    consultation = _consultation(ctx)
+    if refusal := _refuse_writes(ctx):
+        return refusal
+    progress = await store.get_progress(ctx.session, ctx.member.id, consultation.id)
+    if progress is None:
+        return await start(ctx)
+    if progress.finished_at is None:
+        progress.finished_at = ctx.now
+    deadline = ctx.local(consultation.deadline)
+    buttons = ((Button(strings.BTN_REVIEW, cb("m", "r")), Button(strings.BTN_TOC, cb("m", "t", 1))),)
+    return [Reply(strings.FINISHED.format(deadline=deadline), buttons=buttons)]
+
+
+def _refuse_writes(ctx: Context) -> list[Outgoing] | None:
+    """After the deadline nothing changes; say so instead of saving."""
+    consultation = _consultation(ctx)
+    if not is_open(consultation, ctx.now):
+        return [Reply(strings.CLOSED.format(deadline=ctx.local(consultation.deadline)))]
+    return None
+
+
+def _source(ctx: Context) -> str:
+    """Where a piece of comment text came from, so a later edit of that message finds it."""
+    inbound = ctx.inbound
+    if inbound.message_id:
+        return f"{inbound.channel}:{inbound.chat_id}:{inbound.message_id}"
+    return f"{inbound.channel}:{inbound.chat_id}:{inbound.update_key or uuid.uuid4().hex}"
+
+
+
+async def step(ctx: Context, delta: int) -> list[Outgoing]:
+    """'tiếp' / 'lại' typed as words: the next or previous section from where the member is."""
+    consultation = _consultation(ctx)
+    progress = await store.get_progress(ctx.session, ctx.member.id, consultation.id)
+    position = (progress.section_position if progress else 0) + delta
+    count = await section_count(ctx.session, consultation.id)
+    if position > count:
+        return await finish(ctx)
+    return await show(ctx, max(position, 1))

@@ -1,0 +1,136 @@
+"""How the member's screens look: a section page, the table of contents, the review."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.conversation import Button, ChannelCaps, Reply
+from bot.text import shorten, split_text
+from content import strings
+from storage.comments import has_content
+from storage.models import Comment, Consultation, Section
+
+TOC_PAGE = 30  # sections listed per table-of-contents message
+
+
+def cb(*parts: object) -> str:
+    """Button payload: short, ':'-joined, always under Telegram's 64 bytes."""
+    return ":".join(str(p) for p in parts)
+
+
+def choice_labels(consultation: Consultation) -> list[str]:
+    return [str(c["label"]) for c in consultation.choices]
+
+
+def summarize(comment: Comment | None, width: int = 200) -> str:
+    if not has_content(comment):
+        return strings.NO_CHOICE
+    assert comment is not None
+    choice = f"«{comment.choice}»" if comment.choice else strings.NO_CHOICE
+    return f"{choice} — {shorten(comment.text, width)}" if comment.text else choice
+
+
+def section_pages(section: Section, caps: ChannelCaps) -> list[str]:
+    """The section's text cut for the channel, footnotes at the end."""
+    text = section.body
+    if section.footnotes:
+        notes = "\n".join(f"({f['mark']}) {f['text']}" for f in section.footnotes)
+        text = f"{text}\n\n{strings.SECTION_FOOTNOTES}\n{notes}"
+    return split_text(text, caps.page_budget()) or [""]
+
+
+def section_reply(
+    consultation: Consultation,
+    section: Section,
+    count: int,
+    page: int,
+    comment: Comment | None,
+    caps: ChannelCaps,
+) -> Reply:
+    pages = section_pages(section, caps)
+    page = min(max(page, 1), len(pages))
+    header = strings.SECTION_HEADER.format(position=section.position, count=count)
+    context = " › ".join(shorten(p, 50) for p in section.path)
+    lines = [f"{header} · {context}" if context else header, "━━━━━━━━━━", section.label, ""]
+    lines.append(pages[page - 1])
+    if len(pages) > 1:
+        lines += ["", strings.SECTION_PAGE.format(page=page, pages=len(pages))]
+    lines += ["", strings.SECTION_CURRENT.format(summary=summarize(comment))]
+    if not has_content(comment):
+        lines.append(strings.SECTION_ASK)
+
+    rows: list[tuple[Button, ...]] = []
+    if page < len(pages):
+        rows.append((Button(strings.BTN_READ_ON, cb("m", "s", section.id, page + 1)),))
+    chosen = comment.choice if comment else None
+    for index, label in enumerate(choice_labels(consultation)):
+        mark = "✔️ " if label == chosen else ""
+        rows.append((Button(mark + label, cb("m", "c", section.id, index)),))
+    nav = [Button(strings.BTN_PREV, cb("m", "p", section.position - 1))] if section.position > 1 else []
+    nav.append(Button(strings.BTN_TOC, cb("m", "t", 1)))
+    if section.position < count:
+        nav.append(Button(strings.BTN_NEXT, cb("m", "p", section.position + 1)))
+    else:
+        nav.append(Button(strings.BTN_FINISH, cb("m", "f")))
+    rows.append(tuple(nav))
+    if comment is not None and comment.text:
+        rows.append((Button(strings.BTN_CLEAR_TEXT, cb("m", "x", section.id)),))
+    text = "\n".join(lines)
+    return Reply(text=text, buttons=tuple(rows))
+
+
+def toc_reply(
+    sections: Sequence[Section], comments: dict[int, Comment], page: int, caps: ChannelCaps
+) -> Reply:
+    answered = sum(1 for s in sections if has_content(comments.get(s.id)))
+    pages = max(1, -(-len(sections) // TOC_PAGE))
+    page = min(max(page, 1), pages)
+    shown = sections[(page - 1) * TOC_PAGE : page * TOC_PAGE]
+    lines = [strings.TOC_TITLE.format(answered=answered, count=len(sections)), ""]
+    for s in shown:
+        mark = strings.TOC_ANSWERED if has_content(comments.get(s.id)) else strings.TOC_OPEN
+        lines.append(f"{mark} {s.position}. {shorten(s.label, 70)}")
+    lines += ["", strings.TOC_HINT]
+    numbers = [Button(str(s.position), cb("m", "p", s.position)) for s in shown]
+    rows = [tuple(numbers[i : i + 5]) for i in range(0, len(numbers), 5)]
+    more = []
+    if page > 1:
+        more.append(Button("◀️", cb("m", "t", page - 1)))
+    if page < pages:
+        more.append(Button("▶️", cb("m", "t", page + 1)))
+    if more:
+        rows.append(tuple(more))
+    rows.append((Button(strings.BTN_REVIEW, cb("m", "r")), Button(strings.BTN_FINISH, cb("m", "f"))))
+    return Reply(text=_fit("\n".join(lines), caps), buttons=tuple(rows))
+
+
+def review_replies(
+    sections: Sequence[Section], comments: dict[int, Comment], caps: ChannelCaps
+) -> list[Reply]:
+    answered = [s for s in sections if has_content(comments.get(s.id))]
+    title = strings.REVIEW_TITLE.format(answered=len(answered), count=len(sections))
+    if not answered:
+        body = strings.REVIEW_EMPTY
+    else:
+        body = "\n\n".join(
+            strings.REVIEW_LINE.format(
+                position=s.position,
+                title=shorten(s.label, 60),
+                summary=_full_summary(comments[s.id]),
+            )
+            for s in answered
+        )
+    chunks = split_text(f"{title}\n\n{body}", caps.max_text)
+    buttons = ((Button(strings.BTN_TOC, cb("m", "t", 1)), Button(strings.BTN_FINISH, cb("m", "f"))),)
+    replies = [Reply(text=c) for c in chunks[:-1]]
+    replies.append(Reply(text=chunks[-1], buttons=buttons))
+    return replies
+
+
+def _full_summary(comment: Comment) -> str:
+    choice = f"«{comment.choice}»" if comment.choice else strings.NO_CHOICE
+    return f"{choice}\n   {shorten(comment.text, 500)}" if comment.text else choice
+
+
+def _fit(text: str, caps: ChannelCaps) -> str:
+    return text if len(text) <= caps.max_text else shorten(text, caps.max_text)

@@ -1,0 +1,141 @@
+"""Members' comments and their place in the draft."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from storage.models import Comment, CommentPart, Member, Progress, Section
+
+PART_SEPARATOR = "\n"
+
+
+async def get_progress(session: AsyncSession, member_id: int, consultation_id: int) -> Progress | None:
+    result = await session.execute(
+        select(Progress).where(
+            Progress.member_id == member_id, Progress.consultation_id == consultation_id
+        )
+    )
+    return result.scalar_one_or_none()
+
+
+async def move_to(
+    session: AsyncSession, member_id: int, consultation_id: int, position: int, page: int, now: datetime
+) -> Progress:
+    """Remember where the member is; the next restart resumes here."""
+    progress = await get_progress(session, member_id, consultation_id)
+    if progress is None:
+        progress = Progress(
+            member_id=member_id,
+            consultation_id=consultation_id,
+            section_position=position,
+            page=page,
+            started_at=now,
+            finished_at=None,
+        )
+        session.add(progress)
+    else:
+        progress.section_position = position
+        progress.page = page
+    await session.flush()
+    return progress
+
+
+async def get_comment(session: AsyncSession, member_id: int, section_id: int) -> Comment | None:
+    result = await session.execute(
+        select(Comment)
+        .where(Comment.member_id == member_id, Comment.section_id == section_id)
+        .options(selectinload(Comment.parts))
+    )
+    return result.scalar_one_or_none()
+
+
+async def _comment_for(
+    session: AsyncSession, member: Member, section: Section, now: datetime
+) -> Comment:
+    comment = await get_comment(session, member.id, section.id)
+    if comment is None:
+        comment = Comment(
+            consultation_id=section.consultation_id,
+            section_id=section.id,
+            member_id=member.id,
+            cell_id=member.cell_id,
+            choice=None,
+            text="",
+            created_at=now,
+            updated_at=now,
+            parts=[],
+        )
+        session.add(comment)
+    return comment
+
+
+async def set_choice(
+    session: AsyncSession, member: Member, section: Section, choice: str, now: datetime
+) -> Comment:
+    comment = await _comment_for(session, member, section, now)
+    if comment.choice != choice:
+        comment.choice = choice
+        comment.updated_at = now
+    comment.cell_id = member.cell_id
+    await session.flush()
+    return comment
+
+
+async def add_text(
+    session: AsyncSession, member: Member, section: Section, text: str, source: str, now: datetime
+) -> Comment:
+    """Several messages on one section add up to one comment."""
+    comment = await _comment_for(session, member, section, now)
+    comment.parts.append(CommentPart(source=source, text=text, created_at=now))
+    comment.text = PART_SEPARATOR.join(part.text for part in comment.parts)
+    comment.updated_at = now
+    comment.cell_id = member.cell_id
+    await session.flush()
+    return comment
+
+
+async def part_by_source(session: AsyncSession, member_id: int, source: str) -> CommentPart | None:
+    """The saved message a platform edit refers to, if it belongs to this member."""
+    result = await session.execute(
+        select(CommentPart)
+        .join(Comment)
+        .where(CommentPart.source == source, Comment.member_id == member_id)
+        .options(selectinload(CommentPart.comment).selectinload(Comment.parts))
+    )
+    return result.scalar_one_or_none()
+
+
+async def edit_part(session: AsyncSession, part: CommentPart, text: str, now: datetime) -> Comment:
+    part.text = text
+    comment = part.comment
+    comment.text = PART_SEPARATOR.join(p.text for p in comment.parts)
+    comment.updated_at = now
+    await session.flush()
+    return comment
+
+
+async def clear_text(session: AsyncSession, comment: Comment, now: datetime) -> None:
+    comment.parts.clear()
+    comment.text = ""
+    comment.updated_at = now
+    await session.flush()
+
+
+async def member_comments(
+    session: AsyncSession, member_id: int, consultation_id: int
+) -> dict[int, Comment]:
+    """The member's comments keyed by section id."""
+    result = await session.execute(
+        select(Comment).where(
+            Comment.member_id == member_id, Comment.consultation_id == consultation_id
+        )
+    )
+    return {c.section_id: c for c in result.scalars()}
+
+
+def has_content(comment: Comment | None) -> bool:
+    return comment is not None and (bool(comment.choice) or bool(comment.text))

@@ -1,0 +1,108 @@
+"""Consultations and their sections: create one from a parsed draft, find the current one."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from content import strings
+from content.draft_parser import ParsedDraft
+from storage.models import Consultation, Section
+
+DEFAULT_REMINDERS: list[dict[str, Any]] = [
+    {"days_before": 3, "at": "08:00"},
+    {"days_before": 1, "at": "08:00"},
+    {"days_before": 0, "at": "08:00"},
+]
+
+
+async def create_consultation(
+    session: AsyncSession,
+    draft: ParsedDraft,
+    *,
+    title: str,
+    deadline: datetime,
+    now: datetime,
+    source_name: str = "",
+    choices: Sequence[dict[str, Any]] | None = None,
+    reminders: Sequence[dict[str, Any]] | None = None,
+) -> Consultation:
+    """A new round of comments; it becomes the current one."""
+    if not draft.sections:
+        raise ValueError("the draft has no sections to comment on")
+    consultation = Consultation(
+        title=title,
+        deadline=deadline,
+        choices=list(choices or strings.DEFAULT_CHOICES),
+        reminders=list(reminders if reminders is not None else DEFAULT_REMINDERS),
+        intro=strings.DEFAULT_ASK,
+        source_name=source_name,
+        created_at=now,
+        closed_at=None,
+    )
+    session.add(consultation)
+    await session.flush()
+    for position, part in enumerate(draft.sections, start=1):
+        session.add(
+            Section(
+                consultation_id=consultation.id,
+                position=position,
+                key=part.key,
+                number=part.number,
+                title=part.title,
+                path=list(part.path),
+                body=part.body,
+                footnotes=[{"mark": f.mark, "text": f.text} for f in part.footnotes],
+            )
+        )
+    await session.flush()
+    return consultation
+
+
+async def current_consultation(session: AsyncSession) -> Consultation | None:
+    """The newest consultation: loading a new draft supersedes the previous one."""
+    result = await session.execute(
+        select(Consultation).order_by(Consultation.created_at.desc(), Consultation.id.desc()).limit(1)
+    )
+    return result.scalar_one_or_none()
+
+
+async def list_sections(session: AsyncSession, consultation_id: int) -> list[Section]:
+    result = await session.execute(
+        select(Section).where(Section.consultation_id == consultation_id).order_by(Section.position)
+    )
+    return list(result.scalars())
+
+
+async def section_count(session: AsyncSession, consultation_id: int) -> int:
+    result = await session.execute(
+        select(func.count()).select_from(Section).where(Section.consultation_id == consultation_id)
+    )
+    return int(result.scalar_one())
+
+
+async def section_at(session: AsyncSession, consultation_id: int, position: int) -> Section | None:
+    result = await session.execute(
+        select(Section).where(
+            Section.consultation_id == consultation_id, Section.position == position
+        )
+    )
+    return result.scalar_one_or_none()
+
+
+async def section_by_id(
+    session: AsyncSession, consultation_id: int, section_id: int
+) -> Section | None:
+    """A section of this consultation only: a button from an older round finds nothing."""
+    section = await session.get(Section, section_id)
+    if section is None or section.consultation_id != consultation_id:
+        return None
+    return section
+
+
+def is_open(consultation: Consultation, now: datetime) -> bool:
+    return consultation.closed_at is None and now < consultation.deadline

@@ -1,0 +1,93 @@
+"""Who is talking: chat accounts linked to roster members, and guarding the codes."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import joinedload
+
+from storage.models import Cell, Identity, LinkAttempt, Member
+
+MAX_FAILED_CODES_PER_HOUR = 5
+
+
+async def find_identity(session: AsyncSession, channel: str, user_id: str) -> Identity | None:
+    result = await session.execute(
+        select(Identity)
+        .where(Identity.channel == channel, Identity.user_id == user_id)
+        .options(
+            joinedload(Identity.member).joinedload(Member.cell).joinedload(Cell.organization)
+        )
+    )
+    return result.scalar_one_or_none()
+
+
+_WITH_CELL = joinedload(Member.cell).joinedload(Cell.organization)
+
+
+async def member_by_phone(session: AsyncSession, phone: str) -> Member | None:
+    result = await session.execute(select(Member).where(Member.phone == phone).options(_WITH_CELL))
+    return result.scalar_one_or_none()
+
+
+async def member_by_code(session: AsyncSession, code: str) -> Member | None:
+    result = await session.execute(
+        select(Member).where(Member.access_code == code).options(_WITH_CELL)
+    )
+    return result.scalar_one_or_none()
+
+
+async def identity_of(session: AsyncSession, member_id: int, channel: str) -> Identity | None:
+    result = await session.execute(
+        select(Identity).where(Identity.member_id == member_id, Identity.channel == channel)
+    )
+    return result.scalar_one_or_none()
+
+
+async def link(
+    session: AsyncSession,
+    *,
+    member: Member,
+    channel: str,
+    user_id: str,
+    chat_id: str,
+    how: str,
+    now: datetime,
+) -> Identity:
+    """One account per member per channel: a newly proven account replaces the old one."""
+    await session.execute(
+        delete(Identity).where(Identity.member_id == member.id, Identity.channel == channel)
+    )
+    identity = Identity(
+        channel=channel,
+        user_id=user_id,
+        chat_id=chat_id,
+        member_id=member.id,
+        linked_by=how,
+        linked_at=now,
+        last_seen_at=now,
+        last_menu=None,
+        member=member,
+    )
+    session.add(identity)
+    await session.flush()
+    return identity
+
+
+async def recent_failures(session: AsyncSession, channel: str, user_id: str, now: datetime) -> int:
+    result = await session.execute(
+        select(func.count())
+        .select_from(LinkAttempt)
+        .where(
+            LinkAttempt.channel == channel,
+            LinkAttempt.user_id == user_id,
+            LinkAttempt.attempted_at > now - timedelta(hours=1),
+        )
+    )
+    return int(result.scalar_one())
+
+
+def record_failure(session: AsyncSession, channel: str, user_id: str, now: datetime) -> None:
+    session.add(LinkAttempt(channel=channel, user_id=user_id, attempted_at=now))

@@ -1,0 +1,297 @@
+"""The database schema. Every change here comes with an Alembic migration."""
+
+from __future__ import annotations
+
+import enum
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+# Stable constraint names so migrations read the same on SQLite and PostgreSQL.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware UTC datetimes on every engine (SQLite would otherwise hand back naive ones)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the database")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class Role(enum.StrEnum):
+    MEMBER = "member"
+    SECRETARY = "secretary"
+    OFFICE = "office"
+
+
+def _role_type() -> Enum:
+    return Enum(Role, name="role", native_enum=False, length=16, values_callable=lambda e: [m.value for m in e])
+
+
+class Consultation(Base):
+    """One round of comments on one draft."""
+
+    __tablename__ = "consultation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(500))
+    deadline: Mapped[datetime]
+    # [{"label": "Nhất trí", "asks_text": false}, ...] in the order shown.
+    choices: Mapped[list[Any]]
+    # Reminder slots before the deadline, e.g. [{"days_before": 3, "at": "08:00"}, ...].
+    reminders: Mapped[list[Any]]
+    intro: Mapped[str] = mapped_column(Text, default="")
+    source_name: Mapped[str] = mapped_column(String(500), default="")
+    created_at: Mapped[datetime]
+    closed_at: Mapped[datetime | None]
+
+    sections: Mapped[list[Section]] = relationship(
+        back_populates="consultation", order_by="Section.position"
+    )
+
+
+class Section(Base):
+    """A commentable unit of the draft, in reading order."""
+
+    __tablename__ = "section"
+    __table_args__ = (
+        UniqueConstraint("consultation_id", "position"),
+        UniqueConstraint("consultation_id", "key"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultation.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)  # 1-based reading order
+    key: Mapped[str] = mapped_column(String(100))  # position in the draft tree
+    number: Mapped[str] = mapped_column(String(50))  # as printed
+    title: Mapped[str] = mapped_column(String(1000))
+    path: Mapped[list[Any]]  # ancestor headings, for context
+    body: Mapped[str] = mapped_column(Text)
+    footnotes: Mapped[list[Any]]  # [{"mark": "1", "text": "..."}]
+
+    consultation: Mapped[Consultation] = relationship(back_populates="sections")
+
+    @property
+    def label(self) -> str:
+        return f"{self.number}. {self.title}" if self.number else self.title
+
+
+class Organization(Base):
+    """A base organization (đảng bộ cơ sở / chi bộ cơ sở), parent of cells."""
+
+    __tablename__ = "organization"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(300), unique=True)
+
+
+class Cell(Base):
+    """A chi bộ: the unit comments are keyed by."""
+
+    __tablename__ = "cell"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(50), unique=True)
+    name: Mapped[str] = mapped_column(String(300))
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"), index=True)
+
+    organization: Mapped[Organization] = relationship()
+
+
+class Member(Base):
+    """A person on the roster. The phone number is who they are."""
+
+    __tablename__ = "member"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cell_id: Mapped[int] = mapped_column(ForeignKey("cell.id"), index=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    phone: Mapped[str] = mapped_column(String(20), unique=True)  # normalised: 0xxxxxxxxx
+    role: Mapped[Role] = mapped_column(_role_type())
+    access_code: Mapped[str] = mapped_column(String(16), unique=True)
+    unreachable_at: Mapped[datetime | None]
+
+    cell: Mapped[Cell] = relationship()
+
+
+class Identity(Base):
+    """A chat account (Telegram user, Zalo user, console) linked to a roster member."""
+
+    __tablename__ = "identity"
+    __table_args__ = (UniqueConstraint("channel", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(20))
+    user_id: Mapped[str] = mapped_column(String(64))
+    chat_id: Mapped[str] = mapped_column(String(64))
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id"), index=True)
+    linked_by: Mapped[str] = mapped_column(String(20))  # "contact" | "code"
+    linked_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime]
+    # Button data of the last choices shown, for channels that answer by number.
+    last_menu: Mapped[list[Any] | None]
+
+    member: Mapped[Member] = relationship()
+
+
+class LinkAttempt(Base):
+    """Failed code attempts by a not-yet-linked chat account, to stop guessing."""
+
+    __tablename__ = "link_attempt"
+    __table_args__ = (Index("ix_link_attempt_who", "channel", "user_id", "attempted_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(20))
+    user_id: Mapped[str] = mapped_column(String(64))
+    attempted_at: Mapped[datetime]
+
+
+class Progress(Base):
+    """Where a member is in a consultation; resuming after a restart reads this."""
+
+    __tablename__ = "progress"
+    __table_args__ = (UniqueConstraint("member_id", "consultation_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id"))
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultation.id", ondelete="CASCADE"))
+    section_position: Mapped[int] = mapped_column(Integer, default=1)
+    page: Mapped[int] = mapped_column(Integer, default=1)
+    started_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]  # the member confirmed their comments
+
+
+class Comment(Base):
+    """A member's comment on a section: a choice, free text, or both."""
+
+    __tablename__ = "comment"
+    __table_args__ = (
+        UniqueConstraint("member_id", "section_id"),
+        Index("ix_comment_cell_section", "cell_id", "section_id"),
+        Index("ix_comment_consultation_cell", "consultation_id", "cell_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultation.id", ondelete="CASCADE"))
+    section_id: Mapped[int] = mapped_column(ForeignKey("section.id", ondelete="CASCADE"))
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id"))
+    # The cell at the time of commenting: "by cell" needs no join through a member who moved.
+    cell_id: Mapped[int] = mapped_column(ForeignKey("cell.id"))
+    choice: Mapped[str | None] = mapped_column(String(200))
+    text: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+    parts: Mapped[list[CommentPart]] = relationship(
+        back_populates="comment", order_by="CommentPart.id", cascade="all, delete-orphan"
+    )
+
+
+class CommentPart(Base):
+    """One chat message that makes up a comment's text; kept so an edited message can update it."""
+
+    __tablename__ = "comment_part"
+    __table_args__ = (UniqueConstraint("source", name="uq_comment_part_source"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    comment_id: Mapped[int] = mapped_column(ForeignKey("comment.id", ondelete="CASCADE"), index=True)
+    # "<channel>:<chat>:<message id>", or a generated key where the channel has none.
+    source: Mapped[str] = mapped_column(String(120))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]
+
+    comment: Mapped[Comment] = relationship(back_populates="parts")
+
+
+class HandledUpdate(Base):
+    """Updates already processed: platforms deliver at least once."""
+
+    __tablename__ = "handled_update"
+
+    key: Mapped[str] = mapped_column(String(120), primary_key=True)
+    handled_at: Mapped[datetime]
+
+
+
+class CellOpinion(Base):
+    """The cell's collective opinion on a section, written by its secretary."""
+
+    __tablename__ = "cell_opinion"
+    __table_args__ = (UniqueConstraint("cell_id", "section_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultation.id", ondelete="CASCADE"))
+    cell_id: Mapped[int] = mapped_column(ForeignKey("cell.id"))
+    section_id: Mapped[int] = mapped_column(ForeignKey("section.id", ondelete="CASCADE"))
+    author_id: Mapped[int] = mapped_column(ForeignKey("member.id"))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class CellSubmission(Base):
+    """A cell's comments handed up ("chốt") by its secretary; reopening clears it."""
+
+    __tablename__ = "cell_submission"
+    __table_args__ = (UniqueConstraint("consultation_id", "cell_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultation.id", ondelete="CASCADE"))
+    cell_id: Mapped[int] = mapped_column(ForeignKey("cell.id"))
+    submitted_by: Mapped[int] = mapped_column(ForeignKey("member.id"))
+    submitted_at: Mapped[datetime]
+    reopened_at: Mapped[datetime | None]
+
+
+class ReminderSent(Base):
+    """One reminder to one person for one slot: the unique key makes it exactly once."""
+
+    __tablename__ = "reminder_sent"
+    __table_args__ = (UniqueConstraint("consultation_id", "slot", "member_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultation.id", ondelete="CASCADE"))
+    slot: Mapped[str] = mapped_column(String(60))  # e.g. "2026-12-01T08:00" or "nudge:..."
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id"))
+    cell_id: Mapped[int] = mapped_column(ForeignKey("cell.id"), index=True)
+    sent_at: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(20), default="sent")  # sent | unreachable

@@ -1,0 +1,46 @@
+"""Unit of work: one transaction per incoming event; queries never commit."""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from storage.db import WRITE
+
+
+class UnitOfWork:
+    """`async with uow:` opens a session; `commit()` is the only way anything is saved."""
+
+    def __init__(self, session_factory: async_sessionmaker[AsyncSession], *, write: bool = True):
+        self._factory = session_factory
+        self._write = write
+        self._session: AsyncSession | None = None
+
+    @property
+    def session(self) -> AsyncSession:
+        if self._session is None:
+            raise RuntimeError("unit of work used outside 'async with'")
+        return self._session
+
+    async def __aenter__(self) -> UnitOfWork:
+        self._session = self._factory()
+        if self._write:
+            await self._session.connection(execution_options=WRITE)
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        session, self._session = self.session, None
+        try:
+            if session.in_transaction():  # what was not committed is undone
+                await session.rollback()
+        finally:
+            await session.close()
+
+    async def commit(self) -> None:
+        await self.session.commit()
