@@ -91,7 +91,8 @@ async def ensure_sample(app: App) -> None:
         await uow.commit()
     async with app.uow(write=False) as uow:
         rows = await roster.access_codes(uow.session)
-    first = rows[0]
+    # The first row of the sample roster: the README's trial uses this member.
+    first = next((r for r in rows if r.phone == "0912345678"), rows[0])
     print(f"Dữ liệu mẫu: thử với số điện thoại {first.phone} hoặc mã {first.access_code} "
           f"({first.full_name}, {first.cell_name}).\n")
 

@@ -82,22 +82,28 @@ def section_reply(
 def toc_reply(
     sections: Sequence[Section], comments: dict[int, Comment], page: int, caps: ChannelCaps
 ) -> Reply:
+    """Sections grouped under their headings, a mark for each one answered."""
+    per_page = TOC_PAGE if caps.max_text > 3000 else TOC_PAGE // 2
     answered = sum(1 for s in sections if has_content(comments.get(s.id)))
-    pages = max(1, -(-len(sections) // TOC_PAGE))
+    pages = max(1, -(-len(sections) // per_page))
     page = min(max(page, 1), pages)
-    shown = sections[(page - 1) * TOC_PAGE : page * TOC_PAGE]
-    lines = [strings.TOC_TITLE.format(answered=answered, count=len(sections)), ""]
+    shown = sections[(page - 1) * per_page : page * per_page]
+    lines = [strings.TOC_TITLE.format(answered=answered, count=len(sections))]
+    heading: list[str] | None = None
     for s in shown:
+        if s.path != heading:
+            heading = s.path
+            lines += ["", " › ".join(shorten(p, 40) for p in s.path) or strings.TOC_NO_HEADING]
         mark = strings.TOC_ANSWERED if has_content(comments.get(s.id)) else strings.TOC_OPEN
-        lines.append(f"{mark} {s.position}. {shorten(s.label, 70)}")
+        lines.append(strings.TOC_LINE.format(mark=mark, position=s.position, label=shorten(s.label, 60)))
     lines += ["", strings.TOC_HINT]
     numbers = [Button(str(s.position), cb("m", "p", s.position)) for s in shown]
     rows = [tuple(numbers[i : i + 5]) for i in range(0, len(numbers), 5)]
     more = []
     if page > 1:
-        more.append(Button("◀️", cb("m", "t", page - 1)))
+        more.append(Button(strings.BTN_TOC_PREV, cb("m", "t", page - 1)))
     if page < pages:
-        more.append(Button("▶️", cb("m", "t", page + 1)))
+        more.append(Button(strings.BTN_TOC_NEXT, cb("m", "t", page + 1)))
     if more:
         rows.append(tuple(more))
     rows.append((Button(strings.BTN_REVIEW, cb("m", "r")), Button(strings.BTN_FINISH, cb("m", "f"))))

@@ -91,7 +91,7 @@ async def test_toc_review_finish_and_confirm(engine: ConversationEngine, bloc: B
     await chat.tap("Nhất trí")
     await chat.tap("Mục lục")
     assert "(1/23 mục đã góp ý)" in chat.text
-    assert "✅ 1." in chat.text and "▫️ 2." in chat.text
+    assert "✅ Mục 1:" in chat.text and "▫️ Mục 2:" in chat.text
     await chat.tap("3")
     assert chat.text.startswith("Mục 3/23")
     await chat.say("Ý kiến riêng cho mục 3")
