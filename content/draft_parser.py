@@ -1,26 +1,30 @@
-"""Turn a draft converted from Word/PDF into the sections members comment on, one phone screen each.
+"""Turn a draft converted from Word/PDF into the sections members comment on, one message each.
 
 Heuristics, and why:
 
 * Boundaries. The appendix starts at the first short line beginning "PHỤ LỤC": appendices are
-  tables and lists nobody comments on section by section, so they are kept verbatim. The draft
-  starts at the first "(dự thảo …)" line or all-caps document title ("BÁO CÁO …", "NGHỊ QUYẾT …");
-  everything before it is the cover letter, including the draft's own letterhead when the cover
-  letter is followed by one (seed lines 36–45), because nothing else can tell the two apart.
-  Without such a marker there is no cover letter, since guessing would risk hiding the draft.
+  tables and lists nobody comments on section by section, so they are kept verbatim (tabs,
+  empty cells and all). The draft starts at the first "(dự thảo …)" line or all-caps document
+  title ("BÁO CÁO …", "NGHỊ QUYẾT …"); everything before it is the cover letter, including the
+  draft's own letterhead when one follows the letter (seed lines 36–45): splitting the two would
+  need a guess, and a wrong guess hides text. Without such a marker there is no cover letter.
+* Title. The all-caps title block is shown in sentence case, with the "(dự thảo …)" line
+  appended, since members should see which round they are commenting on.
 * Units. Numbered items directly under a roman heading (or under a part, or at the top when
-  the draft has neither) are the units: in real drafts they are one topic each and a few
-  screens long. Deeper headings stay inside the body with their printed numbers. A part or
-  roman heading becomes a unit of its own only if it has text before its first child or no
-  children at all, so no text is lost and no empty unit is shown.
+  the draft has neither) are the units: each is one topic, and the seed gives 23 of them.
+  Deeper headings ("1.1.", "a)-") stay in the body with their printed numbers. A part or roman
+  heading becomes a unit of its own only if it has text before its first child or no children
+  at all, so no text is lost and no empty unit is shown. The closing signature
+  ("BAN CHẤP HÀNH …") is ordinary text, so it ends the last unit.
 * Keys come from positions in the tree, never from printed numbers, which are often wrong
   (the seed prints "II." twice and "4.2.2." twice); numbering problems become ParseIssues.
 * A numbered line is a heading only if its text starts with a capital letter and it is short
   (< 200 chars) or continues the numbering at its level: real headings run to 440 chars, while
   figures ("2.589 đoàn viên") and list lines ("- 90% …") never start that way.
-* A line starting with a lowercase letter continues the last paragraph (page break), even past
-  footnotes dropped in between; it is glued without a space only when it starts with a
-  vowel-less fragment that completes the previous syllable ("độn" + "g").
+* A line starting with a lowercase letter (other than "a)") continues the last paragraph: a
+  page break, even past footnotes dropped in between. It is glued without a space only when it
+  starts with a vowel-less fragment that completes the previous syllable ("độn" + "g"); text
+  lost at the break ("các" + "ng nghị quyết") cannot be repaired and is joined with a space.
 * Footnote lines ("⁽¹⁾. …") are lifted out of the text and attached to the unit whose text holds
   their marker; a footnote ending in "," ";" or ":" continues on the next line if that line starts
   with "(" or a lowercase letter (seed footnote 13).
@@ -33,6 +37,7 @@ from dataclasses import dataclass
 from content import draft_text as dt
 from content.draft_tree import Node, Note, TreeBuilder
 
+PREAMBLE_TITLE = "Phần mở đầu"  # shown to members; the one user-visible string made here
 _KEY_PREFIX = {"part": "p", "roman": "r", "item": "n"}
 
 
@@ -139,15 +144,15 @@ def _read_title(lines: list[str], start: int, end: int) -> tuple[str, int]:
     while i < end:
         while i < end and not lines[i].strip():
             i += 1
-        block_end = i
-        while block_end < end and lines[block_end].strip():
+        block_end = i + 1  # a block ends at a blank line or where a heading starts
+        while block_end < end and lines[block_end].strip() and not _ends_title(lines[block_end]):
             block_end += 1
         block = [dt.clean(line) for line in lines[i:block_end]]
         if not block:
             break
         if len(block) == 1 and dt.DRAFT_VERSION.match(block[0]):
             version = block[0]
-        elif _is_title_block(block):
+        elif dt.is_all_caps(block[0]) and not _ends_title(block[0]):
             for line in block:
                 parts.append(_title_line(line, first=not parts))
         else:
@@ -156,10 +161,10 @@ def _read_title(lines: list[str], start: int, end: int) -> tuple[str, int]:
     return " ".join(filter(None, [" ".join(parts), version])), i
 
 
-def _is_title_block(block: list[str]) -> bool:
-    first = block[0]
-    heading = bool(dt.PART.match(first) or dt.ROMAN.match(first) or dt.NUMBERED.match(first))
-    return dt.is_all_caps(first) and not heading and all(len(line) < 150 for line in block)
+def _ends_title(line: str) -> bool:
+    """A heading, a footnote or a paragraph-length line is draft text, never title."""
+    text = dt.clean(line)
+    return len(text) >= 150 or dt.looks_structural(text)
 
 
 def _title_line(line: str, first: bool) -> str:
@@ -201,8 +206,8 @@ def _sections(root: Node, notes: list[Note]) -> tuple[tuple[DraftSection, ...], 
             cited.setdefault(marker[1:-1], index)
     attached: list[list[Footnote]] = [[] for _ in units]
     for note in notes:
-        index = cited.get(note.superscript)
-        if index is None:
+        index = cited.get(note.superscript, -1)
+        if index < 0:
             index = min(first_unit[id(note.node)], len(units) - 1)
             issues.append(ParseIssue(note.line, f"footnote ⁽{note.superscript}⁾ is never cited"))
         attached[index].append(Footnote(dt.mark_digits(note.superscript), note.text))
@@ -220,7 +225,7 @@ def _sections(root: Node, notes: list[Note]) -> tuple[tuple[DraftSection, ...], 
         DraftSection(
             key=key,
             number="" if node.kind == "root" else node.number,
-            title="Phần mở đầu" if node.kind == "root" else node.title,
+            title=PREAMBLE_TITLE if node.kind == "root" else node.title,
             path=path,
             body=_body(node),
             footnotes=tuple(attached[index]),

@@ -42,6 +42,11 @@ def clean(line: str) -> str:
     return _SPACES.sub(" ", _MARKS.sub("", line)).strip()
 
 
+def looks_structural(text: str) -> bool:
+    """Heading or footnote shape, enough to end a title block; the tree builder checks closer."""
+    return any(pattern.match(text) for pattern in (PART, ROMAN, NUMBERED, FOOTNOTE_LINE))
+
+
 def mark_digits(superscript: str) -> str:
     """Footnote marks are stored as plain digits so the app can print them any way it likes."""
     return superscript.translate(str.maketrans(SUPERSCRIPT_DIGITS, "0123456789"))

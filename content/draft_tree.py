@@ -48,9 +48,8 @@ class TreeBuilder:
         self.item: Node | None = None
         self.numbers: list[tuple[int, int]] = []  # (number, line) per printed depth, e.g. 4.2.2
         self.last_roman: tuple[int, int] = (0, 0)
-        self.joinable: list[str] | None = (
-            None  # paragraphs whose last one a page break may continue
-        )
+        # The paragraphs whose last one a page break may continue; None right after a heading.
+        self.joinable: list[str] | None = None
         self.last_note: Note | None = None
         self.notes: list[Note] = []
         self.issues: list[tuple[int, str]] = []  # (line, message)
@@ -96,10 +95,7 @@ class TreeBuilder:
             while self.i < self.end and not self.lines[self.i].strip():
                 self.i += 1
             while self.i < self.end and (line := dt.clean(self.lines[self.i])):
-                if len(line) >= HEADING_MAX or any(
-                    pattern.match(line)
-                    for pattern in (dt.PART, dt.ROMAN, dt.NUMBERED, dt.FOOTNOTE_LINE)
-                ):
+                if len(line) >= HEADING_MAX or dt.looks_structural(line):
                     break
                 block.append(line)
                 self.i += 1
@@ -144,10 +140,15 @@ class TreeBuilder:
         prefix = number.rsplit(".", 1)[0] + "." if len(parts) > 1 else ""
         previous = self._previous_sibling(parts)
         if previous is None:
-            self._issue(line_no, f"heading '{number}.' has no heading '{prefix}' before it")
+            self._issue(line_no, f"heading '{number}.' is not under a heading '{prefix}'")
         else:
-            outer = self.roman or self.part
-            where = f"under '{prefix or (outer.number + '.' if outer else 'the top')}'"
+            where = "at the top"
+            if prefix:
+                where = f"under '{prefix}'"
+            elif self.roman:
+                where = f"under '{self.roman.number}.'"
+            elif self.part:
+                where = f"under '{self.part.number}'"
             before = f"'{prefix}{previous[0]}.'"
             self._check(f"{number}.", parts[-1], previous, before, where, line_no)
         self.numbers = [(n, line_no) for n in parts]
@@ -182,5 +183,6 @@ class TreeBuilder:
 
 
 def _heading_title(title: str) -> str:
+    """A title shown on its own needs no closing "." or ":" and no shouting capitals."""
     title = dt.sentence_case(title)
     return title[:-1].rstrip() if title.endswith((".", ":")) and not title.endswith("..") else title
