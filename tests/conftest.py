@@ -1,5 +1,6 @@
 """Shared fixtures: a real, migrated database per test, a fake clock, a ready engine."""
 
+
 from __future__ import annotations
 
 import os
@@ -24,6 +25,8 @@ from storage.db import create_engine, create_session_factory
 from storage.migrate import upgrade
 from storage.models import Cell, Consultation, Member, Organization, Role
 from storage.uow import UnitOfWork
+
+pytest_plugins = ["tests.fakes.fixtures"]
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 ROOT = Path(__file__).resolve().parent.parent
