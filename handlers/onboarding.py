@@ -6,6 +6,7 @@ import re
 
 from bot.conversation import Kind, Outgoing, Reply
 from content import strings
+from handlers import member as member_flow
 from handlers.context import Context
 from storage import identities
 from storage.models import Member
@@ -89,4 +90,7 @@ async def _linked(ctx: Context, member: Member, *, how: str) -> list[Outgoing]:
     text = strings.LINKED.format(
         name=member.full_name, cell=cell.name, organization=cell.organization.name
     )
-    return [Reply(text, clear_keyboard=True)]
+    linked = Reply(text, clear_keyboard=True)
+    if ctx.consultation is None:
+        return [linked]
+    return [linked, *await member_flow.start(ctx)]

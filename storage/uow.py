@@ -36,11 +36,9 @@ class UnitOfWork:
         tb: TracebackType | None,
     ) -> None:
         session, self._session = self.session, None
-        try:
-            if session.in_transaction():  # what was not committed is undone
-                await session.rollback()
-        finally:
-            await session.close()
+        # close() rolls back whatever was not committed, and unlike rollback() it
+        # leaves loaded objects readable (detached, not expired) for the caller.
+        await session.close()
 
     async def commit(self) -> None:
         await self.session.commit()
