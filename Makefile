@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test chat bench lint clean
+.PHONY: run test test-sqlite test-postgres chat bench lint clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,8 +19,18 @@ run: $(STAMP)
 chat: $(STAMP)
 	$(BIN)/gopy chat
 
-test: $(STAMP)
+# The whole suite twice: on SQLite, then on a throwaway PostgreSQL server
+# (installed from Debian's packages when missing and run as root, as in CI).
+test: test-sqlite test-postgres
+
+test-sqlite: $(STAMP)
 	$(BIN)/pytest
+
+test-postgres: $(STAMP)
+	@status=0; scripts/with-postgres.sh $(BIN)/pytest || status=$$?; \
+	if [ $$status -eq 3 ] && [ -z "$$CI" ]; then \
+	  echo "!! PostgreSQL not available: the suite ran on SQLite only"; \
+	else exit $$status; fi
 
 lint: $(STAMP)
 	$(BIN)/ruff check bot handlers storage content tests

@@ -36,14 +36,26 @@ START = datetime(2026, 12, 1, 9, 0, tzinfo=TZ)
 DEADLINE = datetime(2026, 12, 15, 17, 0, tzinfo=TZ)
 
 
-def database_url(tmp_path: Path) -> str:
-    """SQLite in the test's temp dir, or the PostgreSQL given by GOPY_TEST_DATABASE_URL."""
-    return os.environ.get("GOPY_TEST_DATABASE_URL") or f"sqlite+aiosqlite:///{tmp_path / 'gopy.db'}"
+POSTGRES_URL = os.environ.get("GOPY_TEST_DATABASE_URL", "")
 
 
 @pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[AsyncEngine]:
-    engine = create_engine(database_url(tmp_path))
+async def database_url(tmp_path: Path) -> str:
+    """An empty database for this test: a SQLite file in its temp dir, or, when
+    GOPY_TEST_DATABASE_URL names a PostgreSQL, that database with its schema wiped."""
+    if not POSTGRES_URL:
+        return f"sqlite+aiosqlite:///{tmp_path / 'gopy.db'}"
+    engine = create_engine(POSTGRES_URL)
+    async with engine.begin() as conn:
+        await conn.exec_driver_sql("DROP SCHEMA public CASCADE")
+        await conn.exec_driver_sql("CREATE SCHEMA public")
+    await engine.dispose()
+    return POSTGRES_URL
+
+
+@pytest.fixture
+async def db(database_url: str) -> AsyncIterator[AsyncEngine]:
+    engine = create_engine(database_url)
     await upgrade(engine)
     yield engine
     await engine.dispose()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import openpyxl
@@ -11,8 +10,6 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from storage.db import create_engine, create_session_factory
-from storage.migrate import upgrade
 from storage.models import Cell, Member, Organization, Role
 from storage.roster import (
     ImportReport,
@@ -36,11 +33,9 @@ GOOD = [
 
 
 @pytest.fixture
-async def factory(tmp_path: Path) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
-    engine = create_engine("sqlite+aiosqlite:///" + str(tmp_path / "t.db"))
-    await upgrade(engine)
-    yield create_session_factory(engine)
-    await engine.dispose()
+def factory(sessions: async_sessionmaker[AsyncSession]) -> async_sessionmaker[AsyncSession]:
+    """The shared migrated database (SQLite, or PostgreSQL in the second run)."""
+    return sessions
 
 
 def write_csv(folder: Path, lines: list[str], *, header: str = HEADER, bom: bool = False) -> Path:

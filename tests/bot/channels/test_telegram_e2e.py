@@ -25,9 +25,9 @@ ROSTER = Path(__file__).resolve().parents[3] / "content" / "sample_roster.csv"
 USER = 5001  # Telegram account of Nguyễn Thị Thu Hà, 0912 345 678 in the sample roster
 
 
-def settings_for(server: FakeTelegramServer, tmp_path: Path) -> Settings:
+def settings_for(server: FakeTelegramServer, database_url: str) -> Settings:
     return Settings(
-        database_url=f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
+        database_url=database_url,
         telegram_bot_token=server.token,
         telegram_api_url=server.url,
         telegram_poll_timeout=1,
@@ -109,10 +109,10 @@ async def load_sample(settings: Settings) -> None:
 
 
 async def test_member_links_comments_survives_restart_and_finishes(
-    fake_telegram: FakeTelegramServer, tmp_path: Path
+    fake_telegram: FakeTelegramServer, database_url: str
 ) -> None:
     server = fake_telegram
-    settings = settings_for(server, tmp_path)
+    settings = settings_for(server, database_url)
     await load_sample(settings)
     member = Member_(server, USER)
 
