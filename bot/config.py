@@ -23,6 +23,13 @@ class Settings(BaseSettings):
     telegram_bot_token: SecretStr | None = None
     telegram_api_url: str = "https://api.telegram.org"
     telegram_poll_timeout: int = Field(default=25, ge=0, le=60)
+    # Webhook mode instead of long polling: the public HTTPS address Telegram posts to.
+    telegram_webhook_url: str | None = None
+    telegram_webhook_secret: SecretStr | None = None
+
+    # Where the webhook server listens (behind a reverse proxy that terminates HTTPS).
+    webhook_host: str = "127.0.0.1"
+    webhook_port: int = Field(default=8080, ge=1, le=65535)
 
     # Longest comment a member may send in one message, and in total per section.
     max_message_chars: int = Field(default=4000, ge=100)

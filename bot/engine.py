@@ -24,6 +24,10 @@ log = logging.getLogger(__name__)
 RETRIES = 3  # a write that lost a race (duplicate update, busy database) is tried again
 
 
+class StorageUnavailable(Exception):
+    """The database could not save the event: do not acknowledge it; the platform will resend."""
+
+
 class ConversationEngine:
     """Turns an Inbound into the replies to show, saving everything before it answers."""
 
@@ -49,14 +53,20 @@ class ConversationEngine:
         return self._caps[channel]
 
     async def handle(self, inbound: Inbound) -> list[Outgoing]:
-        """Returns only after the event's effects are committed (or nothing was changed)."""
+        """Returns only after the event's effects are committed (or nothing was changed).
+
+        A bug in a handler is answered with an apology (nothing saved, the member is
+        asked to resend); a database that cannot save raises StorageUnavailable, so the
+        channel leaves the event unacknowledged and the platform delivers it again.
+        """
         for attempt in range(1, RETRIES + 1):
             try:
                 return await self._handle_once(inbound)
             except (IntegrityError, OperationalError) as error:
                 if attempt == RETRIES:
-                    log.exception("update %s failed after %d attempts", inbound.update_key, attempt)
-                    return [Reply(strings.ERROR)]
+                    log.error("update %s not saved after %d attempts: %s",
+                              inbound.update_key, attempt, type(error).__name__)
+                    raise StorageUnavailable(inbound.update_key) from error
                 log.warning("update %s: retrying after %s", inbound.update_key, type(error).__name__)
             except Exception:
                 log.exception("update %s failed; nothing saved", inbound.update_key)

@@ -7,6 +7,9 @@ import logging
 import signal
 from datetime import datetime, timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
+
+from sqlalchemy import func, select
 
 from bot import bootstrap
 from bot.bootstrap import App
@@ -14,11 +17,11 @@ from bot.channels.console import CONSOLE_USER, ConsoleChannel
 from bot.channels.telegram import TelegramChannel, make_bot
 from bot.config import Settings
 from bot.conversation import ChannelCaps, Inbound, Kind
+from bot.webhook import WebhookServer
 from content.draft_parser import parse_draft
 from storage import identities, roster
 from storage.consultations import create_consultation, current_consultation
 from storage.models import Member
-from sqlalchemy import func, select
 
 log = logging.getLogger(__name__)
 
@@ -45,11 +48,33 @@ async def run(settings: Settings) -> None:
     telegram = TelegramChannel(bot, poll_timeout=settings.telegram_poll_timeout)
     app.add_channel(telegram)
     try:
-        me = await bot.get_me()
-        log.info("Telegram bot @%s polling %s", me.username, settings.telegram_api_url)
-        await telegram.poll(app.engine.handle, app.delivery.deliver, stop)
+        await serve_telegram(app, telegram, stop)
     finally:
         await app.close()
+
+
+async def serve_telegram(app: App, telegram: TelegramChannel, stop: asyncio.Event) -> None:
+    """Webhook when TELEGRAM_WEBHOOK_URL is set (several workers can share it), else polling."""
+    settings = app.settings
+    me = await telegram.bot.get_me()
+    url = settings.telegram_webhook_url
+    if not url:
+        log.info("Telegram bot @%s: long polling", me.username)
+        await telegram.poll(app.engine.handle, app.delivery.deliver, stop)
+        return
+    if settings.telegram_webhook_secret is None:
+        raise SystemExit("TELEGRAM_WEBHOOK_SECRET is required with TELEGRAM_WEBHOOK_URL")
+    secret = settings.telegram_webhook_secret.get_secret_value()
+    server = WebhookServer(settings.webhook_host, settings.webhook_port)
+    server.add_route(urlsplit(url).path or "/", telegram.webhook(
+        app.engine.handle, app.delivery.deliver, server, secret))
+    await server.start()
+    try:
+        await telegram.set_webhook(url, secret)
+        log.info("Telegram bot @%s: webhook on port %d", me.username, server.port)
+        await stop.wait()
+    finally:
+        await server.stop()
 
 
 async def run_console(settings: Settings, *, phone: str | None, sample: bool = False) -> None:

@@ -44,19 +44,26 @@ async def move_to(
     return progress
 
 
-async def get_comment(session: AsyncSession, member_id: int, section_id: int) -> Comment | None:
-    result = await session.execute(
+async def get_comment(
+    session: AsyncSession, member_id: int, section_id: int, *, for_update: bool = False
+) -> Comment | None:
+    """`for_update` locks the row (PostgreSQL) so two workers appending text to the same
+    comment cannot overwrite each other's text; SQLite's writer lock already does that."""
+    query = (
         select(Comment)
         .where(Comment.member_id == member_id, Comment.section_id == section_id)
         .options(selectinload(Comment.parts))
     )
+    if for_update:
+        query = query.with_for_update(of=Comment)
+    result = await session.execute(query)
     return result.scalar_one_or_none()
 
 
 async def _comment_for(
     session: AsyncSession, member: Member, section: Section, now: datetime
 ) -> Comment:
-    comment = await get_comment(session, member.id, section.id)
+    comment = await get_comment(session, member.id, section.id, for_update=True)
     if comment is None:
         comment = Comment(
             consultation_id=section.consultation_id,
@@ -105,6 +112,7 @@ async def part_by_source(session: AsyncSession, member_id: int, source: str) -> 
         .join(Comment)
         .where(CommentPart.source == source, Comment.member_id == member_id)
         .options(selectinload(CommentPart.comment).selectinload(Comment.parts))
+        .with_for_update(of=Comment)
     )
     return result.scalar_one_or_none()
 

@@ -27,9 +27,13 @@ from aiogram.types import (
     ReplyKeyboardRemove,
     Update,
 )
+from aiohttp import web
+from pydantic import ValidationError
 
-from bot.channels.base import ChatUnreachable
+from bot.channels.base import ChatUnreachable, RetryLater
 from bot.conversation import ChannelCaps, Inbound, Kind, Outgoing, Reply
+from bot.engine import StorageUnavailable
+from bot.webhook import Route, WebhookServer, secret_matches
 from content import strings
 
 log = logging.getLogger(__name__)
@@ -37,6 +41,7 @@ log = logging.getLogger(__name__)
 MEDIA = ("sticker", "photo", "voice", "video", "video_note", "audio", "document", "animation",
          "location", "poll", "dice")
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 SEND_ATTEMPTS = 5
 
 Handle = Callable[[Inbound], Awaitable[list[Outgoing]]]
@@ -107,21 +112,19 @@ class TelegramChannel:
     # ---- outbound ---------------------------------------------------------
 
     async def send(self, chat_id: str, reply: Reply) -> None:
-        """Send one reply, waiting out Telegram's 'retry after' instead of dropping it."""
+        """Send one reply; a 429 becomes RetryLater so the channel's sender slows everything down."""
         for attempt in range(1, SEND_ATTEMPTS + 1):
             try:
                 await self._send_once(int(chat_id), reply)
                 return
             except TelegramRetryAfter as error:
-                log.warning("telegram asks to wait %ss", error.retry_after)
-                await asyncio.sleep(error.retry_after)
+                raise RetryLater(error.retry_after) from error
             except TelegramForbiddenError as error:
                 raise ChatUnreachable(str(error)) from error
             except (TelegramNetworkError, TelegramServerError):
                 if attempt == SEND_ATTEMPTS:
                     raise
                 await asyncio.sleep(min(2**attempt, 30))
-        raise TelegramAPIError(method=None, message="gave up after repeated 'retry after'")  # type: ignore[arg-type]
 
     async def _send_once(self, chat_id: int, reply: Reply) -> None:
         if reply.document is not None:
@@ -133,6 +136,16 @@ class TelegramChannel:
             )
             if not reply.text:
                 return
+            # The file is out: wait here for the text, or a retry would send the file twice.
+            while True:
+                try:
+                    await self._send_text(chat_id, reply)
+                    return
+                except TelegramRetryAfter as error:
+                    await asyncio.sleep(error.retry_after)
+        await self._send_text(chat_id, reply)
+
+    async def _send_text(self, chat_id: int, reply: Reply) -> None:
         markup: InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None = None
         if reply.buttons:
             markup = InlineKeyboardMarkup(
@@ -169,7 +182,11 @@ class TelegramChannel:
             failures = 0
             if not updates:
                 continue
-            await self.process(updates, handle, deliver)
+            unsaved = await self.process(updates, handle, deliver)
+            if unsaved is not None:  # leave it unconfirmed; Telegram sends it again
+                offset = unsaved
+                await _sleep_or_stop(stop, 5)
+                continue
             offset = updates[-1].update_id + 1
         if offset is not None:  # confirm the last batch so it is not delivered again
             await self.bot.get_updates(offset=offset, timeout=0, limit=1)
@@ -188,25 +205,69 @@ class TelegramChannel:
             return []
         return fetch.result()
 
-    async def process(self, updates: Sequence[Update], handle: Handle, deliver: Deliver) -> None:
-        """One chat's updates in order; different chats side by side."""
-        by_chat: dict[str, list[Inbound]] = defaultdict(list)
+    async def process(
+        self, updates: Sequence[Update], handle: Handle, deliver: Deliver
+    ) -> int | None:
+        """One chat's updates in order, different chats side by side. Returns the first
+        update id that could not be saved (to poll again from there), or None."""
+        by_chat: dict[str, list[tuple[int, Inbound]]] = defaultdict(list)
         for update in updates:
             inbound = self.to_inbound(update)
             if inbound is not None:
-                by_chat[inbound.chat_id].append(inbound)
+                by_chat[inbound.chat_id].append((update.update_id, inbound))
             if update.callback_query is not None:
                 await self._answer_callback(update.callback_query.id)
+        unsaved: list[int] = []
 
-        async def run_chat(chat_id: str, items: list[Inbound]) -> None:
-            for inbound in items:
-                out = await handle(inbound)
+        async def run_chat(chat_id: str, items: list[tuple[int, Inbound]]) -> None:
+            for update_id, inbound in items:
+                try:
+                    out = await handle(inbound)
+                except StorageUnavailable:
+                    unsaved.append(update_id)
+                    return  # the rest of this chat waits, to keep its order
                 try:
                     await deliver(self, chat_id, out)
                 except TelegramAPIError:
                     log.exception("reply to update %s not delivered", inbound.update_key)
 
         await asyncio.gather(*(run_chat(chat, items) for chat, items in by_chat.items()))
+        return min(unsaved) if unsaved else None
+
+    def webhook(self, handle: Handle, deliver: Deliver, server: WebhookServer, secret: str) -> Route:
+        """The POST handler: 2xx only after the update is saved; replies go out after."""
+
+        async def receive(request: web.Request) -> web.Response:
+            if not secret_matches(request, SECRET_HEADER, secret):
+                log.warning("telegram webhook: request without the right secret refused")
+                return web.Response(status=403)
+            try:
+                update = Update.model_validate(await request.json(), context={"bot": self.bot})
+            except (ValueError, ValidationError):
+                return web.Response(status=400, text="not a Telegram update")
+            if update.callback_query is not None:
+                server.after_response(self._answer_callback(update.callback_query.id))
+            inbound = self.to_inbound(update)
+            if inbound is None:
+                return web.Response()
+            try:
+                out = await handle(inbound)
+            except StorageUnavailable:
+                return web.Response(status=503)  # Telegram retries later
+            server.after_response(self._deliver_logged(deliver, inbound, out))
+            return web.Response()
+
+        return receive
+
+    async def _deliver_logged(self, deliver: Deliver, inbound: Inbound, out: Sequence[Outgoing]) -> None:
+        try:
+            await deliver(self, inbound.chat_id, out)
+        except TelegramAPIError:
+            log.exception("reply to update %s not delivered", inbound.update_key)
+
+    async def set_webhook(self, url: str, secret: str) -> None:
+        await self.bot.set_webhook(url, secret_token=secret, allowed_updates=ALLOWED_UPDATES,
+                                   drop_pending_updates=False)
 
     async def _answer_callback(self, query_id: str) -> None:
         try:

@@ -1,0 +1,64 @@
+"""One small aiohttp server for every messenger's webhook; channels add their routes."""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import logging
+from collections.abc import Awaitable, Callable
+
+from aiohttp import web
+
+log = logging.getLogger(__name__)
+
+Route = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+def secret_matches(request: web.Request, header: str, secret: str) -> bool:
+    """Constant-time comparison, so the secret cannot be guessed byte by byte."""
+    given = request.headers.get(header, "")
+    return hmac.compare_digest(given.encode(), secret.encode())
+
+
+class WebhookServer:
+    """Serves POST routes and keeps track of work started after answering."""
+
+    def __init__(self, host: str, port: int) -> None:
+        self._host, self._port = host, port
+        self._app = web.Application(client_max_size=1024 * 1024)
+        self._app.router.add_get("/health", self._health)
+        self._runner: web.AppRunner | None = None
+        self._background: set[asyncio.Task[None]] = set()
+
+    def add_route(self, path: str, handler: Route) -> None:
+        self._app.router.add_post(path, handler)
+
+    def after_response(self, work: Awaitable[None]) -> None:
+        """Run `work` once the platform has its 2xx; awaited on shutdown, never dropped."""
+        task = asyncio.ensure_future(work)
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    @property
+    def port(self) -> int:
+        return self._port
+
+    async def start(self) -> None:
+        self._runner = web.AppRunner(self._app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, self._host, self._port)
+        await site.start()
+        if self._port == 0:  # tests ask for any free port
+            server = site._server
+            assert server is not None
+            self._port = server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        log.info("webhook server on %s:%d", self._host, self._port)
+
+    async def stop(self) -> None:
+        if self._background:
+            await asyncio.gather(*self._background, return_exceptions=True)
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    async def _health(self, _request: web.Request) -> web.Response:
+        return web.Response(text="ok")
