@@ -14,9 +14,21 @@ class Channel(Protocol):
     caps: ChannelCaps
 
     async def send(self, chat_id: str, reply: Reply) -> None:
-        """Show one reply in a chat (raises ChatUnreachable if the person blocked the bot)."""
+        """Show one reply in a chat.
+
+        Raises ChatUnreachable if the person blocked the bot, and RetryLater when the
+        platform asks to slow down: the channel's sender (bot/sender.py) waits it out.
+        """
         ...
 
 
 class ChatUnreachable(Exception):
     """The person blocked the bot or deleted their account: stop trying."""
+
+
+class RetryLater(Exception):
+    """The platform refused for flooding and says when to try again; nothing was shown."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"retry after {seconds}s")
+        self.seconds = seconds
