@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from pathlib import Path
@@ -18,6 +19,7 @@ from bot.config import Settings
 from content.draft_parser import DraftParseError, parse_draft
 from handlers import views
 from storage import roster
+from storage.backup import backup_sqlite
 from storage.consultations import create_consultation, current_consultation, list_sections
 
 app = typer.Typer(help="Góp ý: lấy ý kiến đảng viên góp ý dự thảo qua Telegram và Zalo.",
@@ -175,6 +177,20 @@ def codes(
             current = row.cell_code
             typer.echo(f"\n{row.organization} · {row.cell_code} {row.cell_name}")
         typer.echo(f"  {row.access_code[:4]} {row.access_code[4:]}  {row.full_name} ({row.role})")
+
+
+@app.command()
+def backup(target: Path) -> None:
+    """Sao lưu cơ sở dữ liệu SQLite ra tệp TARGET, ngay cả khi bot đang chạy."""
+    settings = Settings()
+    source = settings.sqlite_path()
+    if source is None:
+        raise _fail("DATABASE_URL không phải SQLite: với PostgreSQL, dùng pg_dump.")
+    try:
+        size = backup_sqlite(source, target)
+    except (OSError, ValueError, RuntimeError, sqlite3.Error) as error:
+        raise _fail(f"Chưa sao lưu được: {error}") from None
+    typer.echo(f"Đã sao lưu {source} → {target} ({size:,} byte).")
 
 
 def main() -> None:
