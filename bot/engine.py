@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Mapping
 from zoneinfo import ZoneInfo
 
@@ -74,6 +75,7 @@ class ConversationEngine:
         return []  # pragma: no cover - the loop always returns
 
     async def _handle_once(self, inbound: Inbound) -> list[Outgoing]:
+        started = time.perf_counter()
         now = self._clock.now()
         async with UnitOfWork(self._factory) as uow:
             session = uow.session
@@ -102,7 +104,12 @@ class ConversationEngine:
                 if menu is not None:
                     ctx.identity.last_menu = menu
             await uow.commit()
-        log.debug("update %s handled: %d replies", inbound.update_key, len(out))
+        log.info(
+            "update %s (%s %s, member %s) saved: %d replies in %.0f ms",
+            inbound.update_key or "-", inbound.channel, inbound.kind.value,
+            ctx.identity.member_id if ctx.identity else "none", len(out),
+            (time.perf_counter() - started) * 1000,
+        )
         return out
 
 
