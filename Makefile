@@ -32,6 +32,11 @@ test-postgres: $(STAMP)
 	  echo "!! PostgreSQL not available: the suite ran on SQLite only"; \
 	else exit $$status; fi
 
+# Every benchmark, beside its ceiling, into BENCHMARKS.md (see bench/; --quick for CI size).
+bench: $(STAMP)
+	$(BIN)/pip install --quiet -e '.[bench]'
+	$(BIN)/python -m bench
+
 lint: $(STAMP)
 	$(BIN)/ruff check bot handlers storage content tests
 	$(BIN)/mypy

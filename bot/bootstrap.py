@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -12,8 +12,11 @@ from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.delivery import Delivery
 from bot.engine import ConversationEngine
+from bot.reminders import Reminders
+from bot.sender import TELEGRAM_PACE, UNPACED, ZALO_PACE, Pace, PacedSender
 from handlers.context import Limits
 from storage.db import create_engine, create_session_factory
+from storage.identities import mark_unreachable
 from storage.migrate import upgrade
 from storage.uow import UnitOfWork
 
@@ -31,8 +34,21 @@ class App:
         return UnitOfWork(self.sessions, write=write)
 
     def add_channel(self, channel: Channel) -> None:
-        self.channels[channel.name] = channel
+        """Registered behind its sender, so every message on it is paced (bot/sender.py)."""
+        paced = PacedSender(channel, pace_for(self.settings, channel.name),
+                            on_unreachable=self.mark_unreachable)
+        self.channels[channel.name] = paced
         self.engine.register(channel.name, channel.caps)
+
+    async def mark_unreachable(self, channel: str, chat_id: str) -> None:
+        """A 403 from a platform: the member is shown as unreachable and not reminded."""
+        async with self.uow() as uow:
+            await mark_unreachable(uow.session, channel, chat_id, self.clock.now())
+            await uow.commit()
+
+    def reminders(self) -> Reminders:
+        senders = {n: c for n, c in self.channels.items() if isinstance(c, PacedSender)}
+        return Reminders(self.sessions, senders, self.clock, self.settings.tz)
 
     @property
     def delivery(self) -> Delivery:
@@ -63,10 +79,23 @@ async def build(settings: Settings, clock: Clock | None = None) -> App:
     return App(settings=settings, clock=clock, db=db, sessions=sessions, engine=engine)
 
 
+def pace_for(settings: Settings, channel: str) -> Pace:
+    """The configured outgoing pace of a channel; local ones are not paced."""
+    if channel == "telegram":
+        return replace(TELEGRAM_PACE, per_second=settings.telegram_messages_per_second,
+                       per_chat_per_second=settings.telegram_chat_messages_per_second)
+    if channel == "zalo":
+        return replace(ZALO_PACE, per_second=settings.zalo_messages_per_second,
+                       per_chat_per_second=settings.zalo_chat_messages_per_second)
+    return UNPACED
+
+
 def configure_logging(level: str) -> None:
     logging.basicConfig(
         level=level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
-    # aiogram logs every request URL, and the URL carries the bot token.
-    logging.getLogger("aiogram").setLevel(max(logging.WARNING, logging.getLogger().level))
+    # aiogram logs every request URL, and the URL carries the bot token; at DEBUG aiosqlite
+    # logs every statement with its parameters: phone numbers, access codes, comments.
+    for noisy in ("aiogram", "aiosqlite"):
+        logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLogger().level))
     logging.getLogger("alembic").setLevel(logging.WARNING)

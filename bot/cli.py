@@ -11,11 +11,13 @@ from typing import Annotated, TypeVar
 
 import typer
 
-from bot import bootstrap, runner
+from bot import bootstrap, office_commands, reminder_commands, runner
 from bot.bootstrap import App
-from bot.channels.console import render
+from bot.channels.render import render
 from bot.channels.telegram import TelegramChannel
 from bot.config import Settings
+from bot.reminder_policy import PolicyError, format_policy, parse_policy
+from content import strings
 from content.draft_parser import DraftParseError, parse_draft
 from handlers import views
 from storage import roster
@@ -28,6 +30,8 @@ draft_app = typer.Typer(help="Dự thảo: nạp và xem.", no_args_is_help=True
 roster_app = typer.Typer(help="Danh sách đảng viên.", no_args_is_help=True)
 app.add_typer(draft_app, name="draft")
 app.add_typer(roster_app, name="roster")
+reminders_app = typer.Typer(help="Lịch nhắc trước hạn chót.", no_args_is_help=True)
+app.add_typer(reminders_app, name="reminders")
 
 T = TypeVar("T")
 
@@ -70,9 +74,16 @@ def draft_load(
     path: Path,
     deadline: Annotated[str, typer.Option(help='Hạn chót, giờ địa phương: "YYYY-MM-DD HH:MM".')],
     title: Annotated[str | None, typer.Option(help="Tên đợt lấy ý kiến.")] = None,
+    reminders: Annotated[str | None, typer.Option(
+        help='Lịch nhắc: "3d@08:00,1d@08:00,0d@08:00" (ngày trước hạn @ giờ); "none": không nhắc.'
+    )] = None,
 ) -> None:
     """Nạp dự thảo và mở đợt lấy ý kiến mới."""
     settings = Settings()
+    try:
+        rules = parse_policy(reminders) if reminders is not None else None
+    except PolicyError as error:
+        raise _fail(strings.CLI_REMIND_BAD_POLICY.format(error=error)) from None
     try:
         when = datetime.strptime(deadline, "%Y-%m-%d %H:%M").replace(tzinfo=settings.tz)
     except ValueError:
@@ -91,7 +102,7 @@ def draft_load(
         async with instance.uow() as uow:
             consultation = await create_consultation(
                 uow.session, parsed, title=title or parsed.title or path.stem,
-                deadline=when, now=now, source_name=path.name,
+                deadline=when, now=now, source_name=path.name, reminders=rules,
             )
             await uow.commit()
         typer.echo(f"Đã mở đợt lấy ý kiến #{consultation.id}: {consultation.title}")
@@ -100,6 +111,8 @@ def draft_load(
             typer.echo(f"  {n:>3}. [{s.number or '-'}] {s.title}  ({len(s.body):,} ký tự)")
         for issue in parsed.issues:
             typer.secho(f"  ! {path.name}, dòng {issue.line}: {issue.message}", fg=typer.colors.YELLOW)
+        for line in reminder_commands.slot_lines(instance, when, consultation.reminders):
+            typer.echo(line)
 
     _run(job)
 
@@ -191,6 +204,71 @@ def backup(target: Path) -> None:
     except (OSError, ValueError, RuntimeError, sqlite3.Error) as error:
         raise _fail(f"Chưa sao lưu được: {error}") from None
     typer.echo(f"Đã sao lưu {source} → {target} ({size:,} byte).")
+
+
+@app.command()
+def remind(
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Chỉ liệt kê, không gửi.")] = False,
+) -> None:
+    """Gửi ngay các lời nhắc đến hạn (và thông báo hết hạn), hoặc liệt kê với --dry-run."""
+    _print_lines(lambda instance: reminder_commands.remind(instance, dry_run=dry_run))
+
+
+@reminders_app.command("show")
+def reminders_show() -> None:
+    """Lịch nhắc của đợt hiện tại, theo giờ địa phương, và các lần đã gửi."""
+    _print_lines(reminder_commands.show)
+
+
+@reminders_app.command("set")
+def reminders_set(
+    policy: Annotated[str, typer.Argument(help='Ví dụ "3d@08:00,1d@08:00,0d@08:00"; "none": không nhắc.')],
+) -> None:
+    """Đặt lịch nhắc cho đợt hiện tại."""
+    try:
+        format_policy(parse_policy(policy))
+    except PolicyError as error:
+        raise _fail(strings.CLI_REMIND_BAD_POLICY.format(error=error)) from None
+    _print_lines(lambda instance: reminder_commands.set_policy(instance, policy))
+
+
+def _print_lines(job: Callable[[App], Awaitable[list[str]]]) -> None:
+    try:
+        lines = _run(job)
+    except reminder_commands.CommandError as error:
+        raise _fail(str(error)) from None
+    for line in lines:
+        typer.echo(line)
+
+
+@app.command()
+def progress(
+    cell: Annotated[str | None, typer.Option(help="Chỉ chi bộ có mã này (kèm danh sách đảng viên).")] = None,
+) -> None:
+    """Tiến độ góp ý của mọi chi bộ, chi bộ cần chú ý trước; tổng toàn Khối."""
+    try:
+        lines = _run(lambda instance: office_commands.progress_lines(instance, cell))
+    except office_commands.CommandError as error:
+        raise _fail(str(error)) from None
+    for line in lines:
+        typer.echo(line)
+
+
+@app.command()
+def export(
+    out: Annotated[Path, typer.Option("--out", help="Tệp sẽ ghi.")],
+    fmt: Annotated[office_commands.ExportFormat, typer.Option("--format", help="csv hoặc xlsx.")] = (
+        office_commands.ExportFormat.CSV
+    ),
+    cell: Annotated[str | None, typer.Option(help="Chỉ chi bộ có mã này.")] = None,
+    anonymous: Annotated[bool, typer.Option("--anonymous", help="Không ghi họ tên.")] = False,
+) -> None:
+    """Xuất toàn bộ ý kiến ra CSV (mở bằng Excel) hoặc XLSX, ghi dần nên không tốn bộ nhớ."""
+    try:
+        rows = _run(lambda instance: office_commands.export(instance, fmt, out, cell, anonymous))
+    except office_commands.CommandError as error:
+        raise _fail(str(error)) from None
+    typer.echo(strings.CLI_EXPORTED.format(rows=rows, path=out))
 
 
 def main() -> None:

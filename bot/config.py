@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DB = "sqlite+aiosqlite:///data/gopy.db"
@@ -27,6 +27,15 @@ class Settings(BaseSettings):
     telegram_webhook_url: str | None = None
     telegram_webhook_secret: SecretStr | None = None
 
+    # Zalo Bot Platform: the token is "<bot_id>:<secret>"; set it and `gopy run` starts Zalo.
+    zalo_bot_token: SecretStr | None = None
+    zalo_api_url: str = "https://bot-api.zaloplatforms.com"
+    zalo_poll_timeout: int = Field(default=25, ge=1, le=60)
+    # Webhook mode instead of long polling: the public HTTPS address Zalo posts to, and the
+    # secret it sends back in X-Bot-Api-Secret-Token (8-256 characters).
+    zalo_webhook_url: str | None = None
+    zalo_webhook_secret: SecretStr | None = None
+
     # Where the webhook server listens (behind a reverse proxy that terminates HTTPS).
     webhook_host: str = "127.0.0.1"
     webhook_port: int = Field(default=8080, ge=1, le=65535)
@@ -34,6 +43,29 @@ class Settings(BaseSettings):
     # Longest comment a member may send in one message, and in total per section.
     max_message_chars: int = Field(default=4000, ge=100)
     max_comment_chars: int = Field(default=12000, ge=100)
+
+    # Outgoing pace per channel (messages per second overall, and to one chat).
+    telegram_messages_per_second: float = Field(default=30, gt=0)
+    telegram_chat_messages_per_second: float = Field(default=1, gt=0)
+    zalo_messages_per_second: float = Field(default=10, gt=0)
+    zalo_chat_messages_per_second: float = Field(default=1, gt=0)
+
+    @field_validator(
+        "telegram_bot_token", "telegram_webhook_url", "telegram_webhook_secret",
+        "zalo_bot_token", "zalo_webhook_url", "zalo_webhook_secret", mode="before",
+    )
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        """`ZALO_BOT_TOKEN=` as copied from .env.example means "no Zalo", not an empty token."""
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("zalo_webhook_secret")
+    @classmethod
+    def _zalo_secret_length(cls, value: SecretStr | None) -> SecretStr | None:
+        """Zalo's setWebhook refuses secrets outside 8-256 characters: say so at start."""
+        if value is not None and not 8 <= len(value.get_secret_value()) <= 256:
+            raise ValueError("ZALO_WEBHOOK_SECRET must be 8-256 characters")
+        return value
 
     @property
     def tz(self) -> ZoneInfo:

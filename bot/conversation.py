@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+
+MAX_TYPED_NUMBER = 999  # the router reads at most three typed digits as a choice
 
 
 class Kind(enum.StrEnum):
@@ -83,3 +86,33 @@ class ChannelCaps:
 
     def page_budget(self) -> int:
         return self.page_chars or max(500, self.max_text - 600)
+
+
+def numbered(buttons: Sequence[Button]) -> list[tuple[int, Button]]:
+    """The number to type for each button where a channel has none: a button labelled
+    with a bare number (a section in the table of contents) is that number, the others
+    count on from the largest such number, so "16" always means section 16."""
+    taken: dict[int, Button] = {}
+    for button in buttons:
+        label = button.label.strip()
+        if label.isdigit() and 0 < int(label) <= MAX_TYPED_NUMBER and int(label) not in taken:
+            taken[int(label)] = button
+    out: list[tuple[int, Button]] = []
+    following = max(taken, default=0)
+    for button in buttons:
+        label = button.label.strip()
+        if label.isdigit() and taken.get(int(label)) is button:
+            out.append((int(label), button))
+        else:
+            following += 1
+            out.append((following, button))
+    return out
+
+
+def menu_payloads(buttons: Sequence[Button]) -> list[str | None]:
+    """Button payloads by typed number (index = number - 1; None where nothing is offered)."""
+    pairs = numbered(buttons)
+    menu: list[str | None] = [None] * max((n for n, _ in pairs), default=0)
+    for number, button in pairs:
+        menu[number - 1] = button.data
+    return menu

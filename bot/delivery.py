@@ -5,12 +5,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping, Sequence
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.channels.base import Channel, ChatUnreachable
-from bot.conversation import Notify, Outgoing, Reply
+from bot.conversation import Notify, Outgoing, Reply, menu_payloads
 from storage.models import Identity, Member
+from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +26,8 @@ class Delivery:
         self._factory = session_factory
 
     async def deliver(self, channel: Channel, chat_id: str, out: Sequence[Outgoing]) -> None:
+        # The registered channel is the paced sender wrapping the adapter that polled.
+        channel = self._channels.get(channel.name, channel)
         for item in out:
             if isinstance(item, Reply):
                 try:
@@ -43,10 +46,21 @@ class Delivery:
                 continue
             try:
                 await channel.send(identity.chat_id, item.reply)
-                return True
             except ChatUnreachable:
                 log.info("member %s unreachable on %s", item.member_id, identity.channel)
+                continue
+            if item.reply.buttons and not channel.caps.buttons:
+                await self._remember_menu(identity.id, menu_payloads(item.reply.all_buttons()))
+            return True
         return False
+
+    async def _remember_menu(self, identity_id: int, menu: list[str | None]) -> None:
+        """Without buttons, the member answers a notice by its numbers: they must mean its choices."""
+        async with UnitOfWork(self._factory) as uow:
+            await uow.session.execute(
+                update(Identity).where(Identity.id == identity_id).values(last_menu=menu)
+            )
+            await uow.commit()
 
     async def _identities(self, member_id: int) -> list[Identity]:
         async with self._factory() as session:

@@ -5,13 +5,14 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Mapping
+from dataclasses import replace
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
-from bot.conversation import ChannelCaps, Inbound, Outgoing, Reply
+from bot.conversation import ChannelCaps, Inbound, Outgoing, Reply, menu_payloads
 from content import strings
 from handlers.context import Context, Limits
 from handlers.router import route
@@ -60,6 +61,8 @@ class ConversationEngine:
         asked to resend); a database that cannot save raises StorageUnavailable, so the
         channel leaves the event unacknowledged and the platform delivers it again.
         """
+        if "\x00" in inbound.text:  # PostgreSQL cannot store NUL in text, and nobody means one
+            inbound = replace(inbound, text=inbound.text.replace("\x00", ""))
         for attempt in range(1, RETRIES + 1):
             try:
                 return await self._handle_once(inbound)
@@ -88,6 +91,7 @@ class ConversationEngine:
             if identity is not None:
                 identity.last_seen_at = now
                 identity.chat_id = inbound.chat_id
+                identity.member.unreachable_at = None  # they wrote: reachable again
             ctx = Context(
                 session=session,
                 inbound=inbound,
@@ -99,6 +103,8 @@ class ConversationEngine:
                 consultation=await current_consultation(session),
             )
             out = await route(ctx)
+            if not ctx.caps.buttons:
+                out = one_menu(out)
             if ctx.identity is not None and not ctx.caps.buttons:
                 menu = _last_menu(out)
                 if menu is not None:
@@ -113,9 +119,34 @@ class ConversationEngine:
         return out
 
 
-def _last_menu(out: list[Outgoing]) -> list[str] | None:
-    """Button payloads of the last reply that offered any, for answering by number."""
+def _last_menu(out: list[Outgoing]) -> list[str | None] | None:
+    """Button payloads of the last reply that offered any, by the number typed to choose them."""
     for item in reversed(out):
         if isinstance(item, Reply) and item.buttons:
-            return [b.data for b in item.all_buttons()]
+            return menu_payloads(item.all_buttons())
     return None
+
+
+def one_menu(out: list[Outgoing]) -> list[Outgoing]:
+    """Where choices are typed numbers, one answer offers one numbered list: choices of
+    earlier replies move under the last reply that has any, after its own."""
+    holders = [i for i, item in enumerate(out) if isinstance(item, Reply) and item.buttons]
+    if len(holders) < 2:
+        return out
+    last = holders[-1]
+    main = out[last]
+    assert isinstance(main, Reply)
+    rows = list(main.buttons)
+    seen = {b.data for b in main.all_buttons()}
+    merged = list(out)
+    for i in holders[:-1]:
+        earlier = out[i]
+        assert isinstance(earlier, Reply)
+        for row in earlier.buttons:
+            fresh = tuple(b for b in row if b.data not in seen)
+            seen.update(b.data for b in fresh)
+            if fresh:
+                rows.append(fresh)
+        merged[i] = replace(earlier, buttons=())
+    merged[last] = replace(main, buttons=tuple(rows))
+    return merged

@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -13,10 +15,13 @@ from sqlalchemy import func, select
 
 from bot import bootstrap
 from bot.bootstrap import App
+from bot.channels.base import Channel
 from bot.channels.console import CONSOLE_USER, ConsoleChannel
 from bot.channels.telegram import TelegramChannel, make_bot
+from bot.channels.zalo import DEFAULT_PATH, ZaloChannel, ZaloClient, zalo_webhook
 from bot.config import Settings
 from bot.conversation import ChannelCaps, Inbound, Kind
+from bot.scheduler import ReminderScheduler
 from bot.webhook import WebhookServer
 from content.draft_parser import parse_draft
 from storage import identities, roster
@@ -28,32 +33,65 @@ log = logging.getLogger(__name__)
 CONTENT = Path(__file__).resolve().parent.parent / "content"
 SAMPLE_DRAFT = CONTENT / "drafts" / "du-thao-bao-cao-chinh-tri-lan-4.txt"
 SAMPLE_ROSTER = CONTENT / "sample_roster.csv"
-ZALO_CAPS = ChannelCaps(max_text=2000, buttons=False)
 
 
 def channel_caps(name: str) -> ChannelCaps:
-    return {"telegram": TelegramChannel.caps, "zalo": ZALO_CAPS, "console": ConsoleChannel.caps}[name]
+    caps = {"telegram": TelegramChannel.caps, "zalo": ZaloChannel.caps, "console": ConsoleChannel.caps}
+    return caps[name]
 
 
 async def run(settings: Settings) -> None:
     """`gopy run`: every configured messenger; with none, the local trial chat."""
-    if settings.telegram_bot_token is None:
-        print("Chưa cấu hình TELEGRAM_BOT_TOKEN: chạy thử ngay trên máy với dự thảo mẫu.\n")
+    if settings.telegram_bot_token is None and settings.zalo_bot_token is None:
+        print("Chưa cấu hình TELEGRAM_BOT_TOKEN hay ZALO_BOT_TOKEN: "
+              "chạy thử ngay trên máy với dự thảo mẫu.\n")
         await run_console(settings, phone=None, sample=True)
         return
     app = await bootstrap.build(settings)
     stop = asyncio.Event()
     _stop_on_signals(stop)
-    bot = make_bot(settings.telegram_bot_token.get_secret_value(), settings.telegram_api_url)
-    telegram = TelegramChannel(bot, poll_timeout=settings.telegram_poll_timeout)
-    app.add_channel(telegram)
+    channels = messenger_channels(settings)
+    for channel in channels:
+        app.add_channel(channel)
+    scheduler = ReminderScheduler(app.reminders(), settings.tz)
     try:
-        await serve_telegram(app, telegram, stop)
+        scheduler.start()
+        await serve(app, channels, stop)
     finally:
+        await scheduler.shutdown()
         await app.close()
 
 
-async def serve_telegram(app: App, telegram: TelegramChannel, stop: asyncio.Event) -> None:
+def messenger_channels(settings: Settings) -> list[Channel]:
+    """The configured messengers, built but not listening: `gopy remind` sends through them."""
+    channels: list[Channel] = []
+    if settings.telegram_bot_token is not None:
+        bot = make_bot(settings.telegram_bot_token.get_secret_value(), settings.telegram_api_url)
+        channels.append(TelegramChannel(bot, poll_timeout=settings.telegram_poll_timeout))
+    if settings.zalo_bot_token is not None:
+        client = ZaloClient(settings.zalo_bot_token.get_secret_value(), settings.zalo_api_url)
+        channels.append(ZaloChannel(client, poll_timeout=settings.zalo_poll_timeout))
+    return channels
+
+
+async def serve(app: App, channels: list[Channel], stop: asyncio.Event) -> None:
+    """Every messenger side by side until `stop` (or until one fails); one webhook server."""
+    # Started by the first messenger that uses a webhook; stopped here, after all of them.
+    server = WebhookServer(app.settings.webhook_host, app.settings.webhook_port)
+    try:
+        async with asyncio.TaskGroup() as group:
+            for channel in channels:
+                if isinstance(channel, TelegramChannel):
+                    group.create_task(serve_telegram(app, channel, stop, server))
+                elif isinstance(channel, ZaloChannel):
+                    group.create_task(serve_zalo(app, channel, stop, server))
+    finally:
+        await server.stop()
+
+
+async def serve_telegram(
+    app: App, telegram: TelegramChannel, stop: asyncio.Event, server: WebhookServer | None = None
+) -> None:
     """Webhook when TELEGRAM_WEBHOOK_URL is set (several workers can share it), else polling."""
     settings = app.settings
     me = await telegram.bot.get_me()
@@ -65,16 +103,50 @@ async def serve_telegram(app: App, telegram: TelegramChannel, stop: asyncio.Even
     if settings.telegram_webhook_secret is None:
         raise SystemExit("TELEGRAM_WEBHOOK_SECRET is required with TELEGRAM_WEBHOOK_URL")
     secret = settings.telegram_webhook_secret.get_secret_value()
-    server = WebhookServer(settings.webhook_host, settings.webhook_port)
-    server.add_route(urlsplit(url).path or "/", telegram.webhook(
-        app.engine.handle, app.delivery.deliver, server, secret))
-    await server.start()
-    try:
+    async with _shared(server, settings) as web:
+        web.add_route(urlsplit(url).path or "/", telegram.webhook(
+            app.engine.handle, app.delivery.deliver, web, secret))
+        await web.start()
         await telegram.set_webhook(url, secret)
-        log.info("Telegram bot @%s: webhook on port %d", me.username, server.port)
+        log.info("Telegram bot @%s: webhook on port %d", me.username, web.port)
         await stop.wait()
+
+
+async def serve_zalo(
+    app: App, zalo: ZaloChannel, stop: asyncio.Event, server: WebhookServer | None = None
+) -> None:
+    """Webhook when ZALO_WEBHOOK_URL is set (registered with Zalo at start), else long polling."""
+    settings = app.settings
+    me = await zalo.client.get_me()
+    name = me.get("account_name") or me.get("id") or "?"
+    url = settings.zalo_webhook_url
+    if not url:
+        log.info("Zalo bot %s: long polling", name)
+        await zalo.poll(app.engine.handle, app.delivery.deliver, stop)
+        return
+    if settings.zalo_webhook_secret is None:
+        raise SystemExit("ZALO_WEBHOOK_SECRET (8-256 characters) is required with ZALO_WEBHOOK_URL")
+    secret = settings.zalo_webhook_secret.get_secret_value()
+    async with _shared(server, settings) as web:
+        web.add_route(urlsplit(url).path or DEFAULT_PATH, zalo_webhook(
+            zalo, app.engine.handle, app.delivery.deliver, web, secret))
+        await web.start()
+        await zalo.set_webhook(url, secret)
+        log.info("Zalo bot %s: webhook on port %d", name, web.port)
+        await stop.wait()
+
+
+@asynccontextmanager
+async def _shared(server: WebhookServer | None, settings: Settings) -> AsyncIterator[WebhookServer]:
+    """The server `serve` shares between messengers, or one of our own, stopped after."""
+    if server is not None:
+        yield server
+        return
+    own = WebhookServer(settings.webhook_host, settings.webhook_port)
+    try:
+        yield own
     finally:
-        await server.stop()
+        await own.stop()
 
 
 async def run_console(settings: Settings, *, phone: str | None, sample: bool = False) -> None:

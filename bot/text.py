@@ -26,7 +26,7 @@ def split_text(text: str, limit: int) -> list[str]:
 
 
 class _Unit:
-    __slots__ = ("text", "sep")
+    __slots__ = ("sep", "text")
 
     def __init__(self, text: str, sep: str) -> None:
         self.text, self.sep = text, sep

@@ -27,11 +27,17 @@ class WebhookServer:
         self._host, self._port = host, port
         self._app = web.Application(client_max_size=1024 * 1024)
         self._app.router.add_get("/health", self._health)
+        # One catch-all route and a table, so each messenger can add its own path at any
+        # time, even after another one has started the shared server.
+        self._routes: dict[str, Route] = {}
+        self._app.router.add_post("/{path:.*}", self._dispatch)
         self._runner: web.AppRunner | None = None
         self._background: set[asyncio.Task[None]] = set()
 
     def add_route(self, path: str, handler: Route) -> None:
-        self._app.router.add_post(path, handler)
+        if path in self._routes:
+            raise ValueError(f"two webhooks on the same path {path!r}")
+        self._routes[path] = handler
 
     def after_response(self, work: Awaitable[None]) -> None:
         """Run `work` once the platform has its 2xx; awaited on shutdown, never dropped."""
@@ -44,6 +50,9 @@ class WebhookServer:
         return self._port
 
     async def start(self) -> None:
+        """Listen; a second call (another messenger sharing the server) changes nothing."""
+        if self._runner is not None:
+            return
         self._runner = web.AppRunner(self._app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, self._host, self._port)
@@ -59,6 +68,13 @@ class WebhookServer:
             await asyncio.gather(*self._background, return_exceptions=True)
         if self._runner is not None:
             await self._runner.cleanup()
+            self._runner = None
+
+    async def _dispatch(self, request: web.Request) -> web.StreamResponse:
+        handler = self._routes.get(request.path)
+        if handler is None:
+            return web.Response(status=404)
+        return await handler(request)
 
     async def _health(self, _request: web.Request) -> web.Response:
         return web.Response(text="ok")

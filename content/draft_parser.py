@@ -35,6 +35,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from content import draft_text as dt
+from content import strings
 from content.draft_tree import Node, Note, TreeBuilder
 
 PREAMBLE_TITLE = "Phần mở đầu"  # shown to members; the one user-visible string made here
@@ -93,7 +94,7 @@ def parse_draft(text: str) -> ParsedDraft:
     """Split a converted draft into cover letter, title, sections and appendix."""
     lines = unicodedata.normalize("NFC", text).replace("\r\n", "\n").split("\n")
     if not any(line.strip() for line in lines):
-        raise DraftParseError(1, "the draft is empty")
+        raise DraftParseError(1, strings.PARSE_EMPTY)
     end = next((i for i, line in enumerate(lines) if _is_appendix(line)), len(lines))
     start = next((i for i in range(end) if _is_draft_start(dt.clean(lines[i]))), 0)
     title, body_at = _read_title(lines, start, end)
@@ -101,7 +102,7 @@ def parse_draft(text: str) -> ParsedDraft:
     root = builder.build()
     if not root.children:
         raise DraftParseError(
-            body_at + 1, f"no part, roman or numbered heading found in lines {body_at + 1}–{end}"
+            body_at + 1, strings.PARSE_NO_HEADINGS.format(first=body_at + 1, last=end)
         )
     sections, issues = _sections(root, builder.notes)
     return ParsedDraft(
@@ -196,7 +197,7 @@ def _sections(root: Node, notes: list[Note]) -> tuple[tuple[DraftSection, ...], 
 
     visit(root, "", ())
     issues = [
-        ParseIssue(node.line, f"section '{node.label}' has no text")
+        ParseIssue(node.line, strings.PARSE_NO_TEXT.format(label=node.label))
         for node, _, _ in units
         if not node.paragraphs
     ]
@@ -209,17 +210,17 @@ def _sections(root: Node, notes: list[Note]) -> tuple[tuple[DraftSection, ...], 
         index = cited.get(note.superscript, -1)
         if index < 0:
             index = min(first_unit[id(note.node)], len(units) - 1)
-            issues.append(ParseIssue(note.line, f"footnote ⁽{note.superscript}⁾ is never cited"))
+            issues.append(ParseIssue(note.line, strings.PARSE_NOTE_UNCITED.format(mark=note.superscript)))
         attached[index].append(Footnote(dt.mark_digits(note.superscript), note.text))
     defined: set[str] = set()
     for note in notes:
         if note.superscript in defined:
-            issues.append(ParseIssue(note.line, f"footnote ⁽{note.superscript}⁾ is printed twice"))
+            issues.append(ParseIssue(note.line, strings.PARSE_NOTE_TWICE.format(mark=note.superscript)))
         defined.add(note.superscript)
     for marker, index in cited.items():
         if marker not in defined:
             issues.append(
-                ParseIssue(units[index][0].line, f"marker ⁽{marker}⁾ has no footnote text")
+                ParseIssue(units[index][0].line, strings.PARSE_MARK_NO_NOTE.format(mark=marker))
             )
     sections = tuple(
         DraftSection(

@@ -4,6 +4,7 @@ import re
 from dataclasses import dataclass, field
 
 from content import draft_text as dt
+from content import strings
 
 HEADING_MAX = 200  # longer lines are headings only when they continue the numbering
 
@@ -111,8 +112,8 @@ class TreeBuilder:
     def _open_roman(self, numeral: str, title: str, line_no: int) -> None:
         value = dt.roman_value(numeral) or 0
         parent = self.part or self.root
-        where = f"under '{parent.number}'" if self.part else "at the top"
-        before = f"'{dt.to_roman(self.last_roman[0])}.'"
+        where = strings.PARSE_UNDER.format(parent=parent.number) if self.part else strings.PARSE_AT_TOP
+        before = f"«{dt.to_roman(self.last_roman[0])}.»"
         self._check(f"{numeral}.", value, self.last_roman, before, where, line_no)
         self.last_roman = (value, line_no)
         self.roman = Node("roman", numeral, _heading_title(title), line_no)
@@ -140,16 +141,16 @@ class TreeBuilder:
         prefix = number.rsplit(".", 1)[0] + "." if len(parts) > 1 else ""
         previous = self._previous_sibling(parts)
         if previous is None:
-            self._issue(line_no, f"heading '{number}.' is not under a heading '{prefix}'")
+            self._issue(line_no, strings.PARSE_NOT_UNDER.format(number=f"{number}.", prefix=prefix))
         else:
-            where = "at the top"
+            where = strings.PARSE_AT_TOP
             if prefix:
-                where = f"under '{prefix}'"
+                where = strings.PARSE_UNDER.format(parent=prefix)
             elif self.roman:
-                where = f"under '{self.roman.number}.'"
+                where = strings.PARSE_UNDER.format(parent=f"{self.roman.number}.")
             elif self.part:
-                where = f"under '{self.part.number}'"
-            before = f"'{prefix}{previous[0]}.'"
+                where = strings.PARSE_UNDER.format(parent=self.part.number)
+            before = f"«{prefix}{previous[0]}.»"
             self._check(f"{number}.", parts[-1], previous, before, where, line_no)
         self.numbers = [(n, line_no) for n in parts]
         self.joinable = None
@@ -170,13 +171,13 @@ class TreeBuilder:
     ) -> None:
         """Report a repeated, skipped or backward number; the structure is kept either way."""
         if value == previous[0]:
-            self._issue(line_no, f"heading '{printed}' {where} repeats line {previous[1]}")
+            self._issue(line_no, strings.PARSE_REPEATS.format(printed=printed, where=where, line=previous[1]))
         elif value > previous[0] + 1 and not previous[0]:
-            self._issue(line_no, f"heading '{printed}' is the first {where}: number skipped")
+            self._issue(line_no, strings.PARSE_FIRST_SKIPS.format(printed=printed, where=where))
         elif value > previous[0] + 1:
-            self._issue(line_no, f"heading '{printed}' follows {before} {where}: number skipped")
+            self._issue(line_no, strings.PARSE_SKIPS.format(printed=printed, before=before, where=where))
         elif value < previous[0]:
-            self._issue(line_no, f"heading '{printed}' follows {before} {where}: number goes back")
+            self._issue(line_no, strings.PARSE_GOES_BACK.format(printed=printed, before=before, where=where))
 
     def _issue(self, line_no: int, message: str) -> None:
         self.issues.append((line_no, message))

@@ -147,6 +147,176 @@ CLOSED = (
     "Những ý kiến đồng chí gửi trước hạn đã được ghi nhận. Xin cảm ơn đồng chí."
 )
 
+MEMBER_LOCKED = (
+    "Chi bộ đã chốt ý kiến lúc {when} nên ý kiến không sửa được nữa. "
+    "Đồng chí vẫn xem được ý kiến đã gửi.\n"
+    "Nếu cần sửa, xin liên hệ đồng chí bí thư chi bộ để mở lại (trước hạn chót)."
+)
+
+ROLE_MENU = "Đồng chí xem tiến độ và tổng hợp ý kiến bằng nút dưới đây."
+
+# ---- Cell secretary -------------------------------------------------------
+
+BTN_CELL_PROGRESS = "👥 Tiến độ chi bộ"
+BTN_CELL_SECTIONS = "📖 Xem ý kiến theo mục"
+BTN_NUDGE = "🔔 Nhắc đồng chí chưa hoàn thành"
+BTN_NUDGE_SEND = "🔔 Gửi lời nhắc"
+BTN_DOWNLOAD_CSV = "📥 Tải tệp CSV"
+BTN_DOWNLOAD_XLSX = "📥 Tải tệp Excel (XLSX)"
+BTN_SUBMIT = "✅ Chốt ý kiến chi bộ"
+BTN_SUBMIT_YES = "✅ Chốt và gửi Văn phòng"
+BTN_REOPEN = "🔓 Mở lại để sửa"
+BTN_OPINION = "🗣 Ý kiến chung của chi bộ"
+BTN_OPINION_DELETE = "🗑 Xoá ý kiến chung"
+BTN_MY_COMMENTS = "📖 Góp ý của tôi"
+BTN_SECTIONS = "📑 Các mục"
+BTN_PAGE_PREV = "◀️"
+BTN_PAGE_NEXT = "▶️"
+
+DEADLINE_LINE = "Hạn chót: {deadline} ({left})."
+TIME_LEFT_DAYS = "còn {days} ngày {hours} giờ"
+TIME_LEFT_HOURS = "còn {hours} giờ {minutes} phút"
+TIME_UP = "đã hết hạn"
+PAGE_MARK = "(trang {page}/{pages})"
+
+PROGRESS_TITLE = "👥 Tiến độ góp ý · {cell} ({code})"
+PROGRESS_COUNTS = (
+    "Đã hoàn thành: {finished}/{total} · Đang góp ý: {started} · Chưa bắt đầu: {idle}"
+)
+PROGRESS_SUBMITTED = "🔒 Chi bộ đã chốt ý kiến lúc {when} (đồng chí {name})."
+PROGRESS_NOT_SUBMITTED = "Chi bộ chưa chốt ý kiến."
+PROGRESS_GROUP = "{mark} {label} ({count}): {names}"
+GROUP_FINISHED = ("✅", "Đã hoàn thành")
+GROUP_STARTED = ("✍️", "Đang góp ý")
+GROUP_IDLE = ("⏳", "Chưa bắt đầu")
+NAMES_NONE = "không có"
+PROGRESS_SECTIONS = "📊 Theo mục (số đồng chí đã góp ý; các lựa chọn):"
+PROGRESS_SECTION_LINE = "Mục {position} · {title}: {answered}"
+SPREAD_TEXT_ONLY = "chỉ ghi ý kiến"
+SPREAD_WITH_TEXT = "✍️ {count} có nội dung"
+SPREAD_OPINION = "🗣 có ý kiến chung"
+
+CELL_SECTIONS_TITLE = "📖 Ý kiến của chi bộ theo mục ({cell})"
+CELL_SECTIONS_LINE = "{position}. {title} — {answered} ý kiến"
+CELL_SECTIONS_HINT = "Bấm số mục để xem ý kiến."
+CELL_SECTION_TITLE = "📖 Mục {position}/{count} · {label}"
+CELL_SECTION_COUNTS = "{cell}: {answered}/{total} đồng chí đã góp ý."
+CELL_SECTION_OPINION = "🗣 Ý kiến chung của chi bộ:\n{text}"
+CELL_SECTION_NO_OPINION = "🗣 Ý kiến chung của chi bộ: (chưa có)"
+CELL_SECTION_EMPTY = "Chưa có đồng chí nào góp ý mục này."
+CELL_SECTION_ENTRY = "• {name} — {choice}"
+
+OPINION_ASK = (
+    "🗣 Ý kiến chung của chi bộ về mục {position}. {title}\n\n"
+    "Xin đồng chí gõ ý kiến chung của chi bộ rồi gửi. Ý kiến này được lưu riêng, "
+    "không lẫn với góp ý cá nhân của đồng chí; gửi lại thì thay ý kiến cũ."
+)
+OPINION_CURRENT = "Ý kiến chung hiện tại:\n{text}"
+OPINION_SAVED = "✅ Đã lưu ý kiến chung của chi bộ về mục {position} ({chars} ký tự)."
+OPINION_DELETED = "Đã xoá ý kiến chung của chi bộ về mục {position}."
+OPINION_NONE = "Mục {position} chưa có ý kiến chung của chi bộ."
+
+NUDGE_ASK = "Gửi lời nhắc ngay tới {count} đồng chí chưa hoàn thành góp ý:\n{names}"
+NUDGE_UNREACHABLE = "Chưa kết nối với hệ thống, xin đồng chí nhắc trực tiếp:\n{names}"
+NUDGE_NOBODY = "Tất cả đảng viên của chi bộ đã hoàn thành góp ý. Không cần nhắc."
+NUDGE_TOO_SOON = (
+    "Chi bộ đã gửi lời nhắc lúc {when}. Mỗi giờ chỉ nhắc một lần; "
+    "đồng chí có thể nhắc lại từ {next}."
+)
+NUDGE_SENT = "🔔 Đã gửi lời nhắc tới {count} đồng chí."
+NUDGE_TEXT = (
+    "🔔 Đồng chí {secretary}, bí thư {cell}, nhắc đồng chí hoàn thành góp ý dự thảo "
+    "trước hạn chót: {deadline} ({left}).\n"
+    "Bấm nút dưới đây (hoặc gõ /start) để tiếp tục từ chỗ đang dừng."
+)
+CELL_CLOSED = "Đã hết hạn góp ý ({deadline}); không thể thay đổi nữa."
+CELL_LOCKED = "Chi bộ đã chốt ý kiến lúc {when}. Muốn thay đổi, đồng chí bấm «{reopen}» trước."
+
+SUBMIT_ASK = (
+    "✅ Chốt ý kiến {cell}\n\n"
+    "Sẽ gửi Văn phòng Đảng ủy Khối:\n"
+    "• {finished}/{total} đồng chí đã hoàn thành; {started} đang góp ý; {idle} chưa bắt đầu.\n"
+    "• {comments} lượt góp ý trên {sections}/{count} mục.\n"
+    "• {opinions} ý kiến chung của chi bộ.\n\n"
+    "Sau khi chốt, đảng viên của chi bộ vẫn xem được nhưng không sửa được ý kiến, "
+    "trừ khi đồng chí mở lại (trước hạn chót: {deadline})."
+)
+SUBMITTED = "🔒 Đã chốt ý kiến chi bộ lúc {when} và báo Văn phòng Đảng ủy Khối."
+SUBMITTED_ALREADY = "Chi bộ đã chốt ý kiến lúc {when} (đồng chí {name})."
+NOT_SUBMITTED = "Chi bộ chưa chốt ý kiến nên không cần mở lại."
+REOPENED = (
+    "🔓 Đã mở lại. Đảng viên của chi bộ có thể sửa ý kiến đến hạn chót: {deadline}.\n"
+    "Xin đồng chí nhớ chốt lại khi xong."
+)
+REOPEN_CLOSED = "Đã hết hạn góp ý ({deadline}) nên không mở lại được."
+DOWNLOAD_READY = "📥 Ý kiến của {scope}: {rows} dòng."
+
+OFFICE_SUBMITTED = (
+    "📥 {cell} ({organization}) đã chốt ý kiến lúc {when} (đồng chí {name}).\n"
+    "{finished}/{total} đồng chí hoàn thành; {comments} lượt góp ý; {opinions} ý kiến chung."
+)
+OFFICE_REOPENED = "🔓 {cell} ({organization}) đã mở lại để sửa ý kiến (đồng chí {name}, {when})."
+
+# ---- Office ---------------------------------------------------------------
+
+BTN_OVERVIEW = "📊 Tổng hợp toàn Khối"
+OVERVIEW_TITLE = "📊 Tổng hợp góp ý · {title}"
+OVERVIEW_TOTALS = (
+    "Toàn Khối: {finished}/{members} đảng viên hoàn thành ({percent}%), {started} đang góp ý; "
+    "{submitted}/{cells} chi bộ đã chốt."
+)
+OVERVIEW_PAGE = "Chi bộ cần chú ý trước {page}:"
+OVERVIEW_LINE = "{mark} {code} · {cell} ({organization}): {finished}/{total} hoàn thành, {started} đang góp ý"
+OVERVIEW_SUBMITTED = " · đã chốt {when}"
+OVERVIEW_MARK_SUBMITTED = "✅"
+OVERVIEW_MARK_OPEN = "⏳"
+EXPORT_ASK = "Chọn định dạng tệp ý kiến toàn Khối:"
+EXPORT_SCOPE_ALL = "toàn Khối"
+
+# ---- Export file ------------------------------------------------------------
+
+EXPORT_COLUMNS = (
+    "Đợt lấy ý kiến",
+    "Thứ tự mục",
+    "Mục số",
+    "Tên mục",
+    "Tổ chức cơ sở đảng",
+    "Mã chi bộ",
+    "Chi bộ",
+    "Loại",
+    "Họ và tên",
+    "Lựa chọn",
+    "Nội dung góp ý",
+    "Chi bộ đã chốt",
+    "Thời điểm gửi",
+    "Thời điểm sửa",
+)
+EXPORT_KIND_MEMBER = "đảng viên"
+EXPORT_KIND_CELL = "chi bộ"
+EXPORT_YES = "có"
+EXPORT_NO = "không"
+EXPORT_SHEET = "Góp ý"
+EXPORT_SUMMARY_SHEET = "Tổng hợp theo mục"
+EXPORT_SUMMARY_HEAD = ("Thứ tự mục", "Mục số", "Tên mục")
+EXPORT_SUMMARY_TAIL = (
+    "Chỉ ghi ý kiến (không chọn)",
+    "Có nội dung góp ý",
+    "Tổng số đảng viên góp ý",
+    "Ý kiến chung của chi bộ",
+)
+
+# ---- Command line (gopy progress / gopy export) -----------------------------
+
+CLI_NO_CONSULTATION = "Chưa có dự thảo nào. Dùng: gopy draft load PATH --deadline ..."
+CLI_UNKNOWN_CELL = 'Không có chi bộ nào mang mã "{code}".'
+CLI_PROGRESS_HEAD = ("Tổ chức cơ sở", "Mã", "Chi bộ", "Hoàn thành", "Đang góp ý", "Đã chốt")
+CLI_PROGRESS_TOTALS = (
+    "Toàn Khối: {finished}/{members} đảng viên hoàn thành ({percent}%), {started} đang góp ý; "
+    "{submitted}/{cells} chi bộ đã chốt."
+)
+CLI_EXPORTED = "Đã xuất {rows} dòng vào {path}."
+CLI_CANNOT_WRITE = "Không ghi được {path}: {error}"
+
 # ---- Things the bot cannot use --------------------------------------------
 
 UNSUPPORTED = {
@@ -162,6 +332,27 @@ STALE_BUTTON = "Nút này không còn dùng được (tin nhắn cũ). Xin dùng
 UNKNOWN_COMMAND = "Không có lệnh «{command}». {hint}"
 NUMBER_OUT_OF_RANGE = "Không có lựa chọn số {number}. Xin gõ một số trong danh sách vừa gửi."
 CHOOSE_BY_NUMBER = "Gõ số để chọn:"
+# Channels without buttons (Zalo): the same steps, typed.
+SECTION_ASK_TYPED = (
+    "Đồng chí gõ số của một lựa chọn dưới đây (hoặc gõ đúng tên lựa chọn, ví dụ «nhất trí»); "
+    "muốn góp ý cụ thể thì gõ ý kiến rồi gửi."
+)
+TOC_HINT_TYPED = "Gõ số mục để mở (ví dụ: 5)."
+UNSUPPORTED_HINT_TYPED = "Xin đồng chí gõ ý kiến bằng chữ, hoặc gõ số của lựa chọn."
+HELP_TYPED = (
+    "Hướng dẫn:\n"
+    "• Gõ số của lựa chọn dưới mỗi mục, hoặc gõ tên lựa chọn (ví dụ «nhất trí»); "
+    "gõ ý kiến rồi gửi để góp ý cụ thể.\n"
+    "• «tiếp» / «lại»: mục sau / mục trước; «đọc tiếp»: đoạn sau của mục dài.\n"
+    "• «mục 5»: mở mục 5; «mục lục»: xem các mục.\n"
+    "• «xem lại»: xem ý kiến đã gửi; «xoá»: xoá phần ý kiến đã gõ ở mục đang mở.\n"
+    "• «xong»: hoàn thành; «xác nhận»: gửi ý kiến.\n"
+    "• Gõ không dấu cũng được (muc luc, tiep, xong)."
+)
+DOCUMENT_NOT_ON_TEXT_CHANNEL = (
+    "📎 Tệp «{filename}» chưa gửi được qua Zalo. Xin đồng chí nhận tệp qua Telegram, "
+    "hoặc đề nghị Văn phòng Đảng ủy Khối xuất tệp bằng lệnh «gopy export»."
+)
 HELP = (
     "Hướng dẫn:\n"
     "• Bấm lựa chọn dưới mỗi mục; gõ ý kiến rồi gửi để góp ý cụ thể.\n"
@@ -175,3 +366,90 @@ ERROR = (
 )
 
 DATE_FORMAT = "{hour:02d}:{minute:02d} ngày {day:02d}/{month:02d}/{year}"
+
+# ---- Reminders and the deadline (sent by the scheduler) ---------------------
+
+BTN_REMIND_CONTINUE = "▶️ Tiếp tục góp ý"
+BTN_REMIND_MISSING = "👥 Xem ai chưa góp ý"
+REMIND_GREETING = "🔔 Kính gửi đồng chí {name},"
+REMIND_OWN = (
+    "Dự thảo «{title}» còn {remaining}/{count} mục đồng chí chưa góp ý. "
+    "Xin đồng chí dành ít phút hoàn thành, tiếp tục từ chỗ đang dừng."
+)
+REMIND_OWN_CONFIRM = (
+    "Đồng chí đã góp ý đủ {count} mục dự thảo «{title}» nhưng chưa bấm «{confirm}». "
+    "Xin đồng chí xem lại và xác nhận."
+)
+REMIND_CELL = (
+    "📊 {cell}: {finished}/{total} đồng chí đã hoàn thành, {not_started} chưa bắt đầu"
+    "{unreachable}; chi bộ chưa chốt ý kiến."
+)
+REMIND_CELL_UNREACHABLE = ", {count} không liên lạc được"
+REMIND_DEADLINE = "⏰ Hạn chót: {deadline}."
+
+CLOSED_NOTICE = (
+    "⏰ Đã hết hạn góp ý dự thảo «{title}» ({deadline}).\n"
+    "Những ý kiến đồng chí gửi trước hạn đã được ghi nhận đầy đủ. Xin cảm ơn đồng chí."
+)
+DEADLINE_SUMMARY = (
+    "📋 Tổng hợp khi hết hạn góp ý\n"
+    "«{title}» · hạn chót {deadline}\n\n"
+    "• Chi bộ đã chốt: {submitted}/{cells}; chưa chốt: {not_submitted}.\n"
+    "• Đảng viên đã hoàn thành: {finished}/{members}; đang góp ý dở: {started}.\n"
+    "• Lượt góp ý: {comments}, trong đó {with_text} có nội dung cụ thể.\n\n"
+    "Tệp CSV toàn bộ ý kiến gửi kèm."
+)
+DEADLINE_FILE = "gop-y-toan-khoi-{stamp}.csv"
+
+# ---- Command line (gopy remind / gopy reminders) ----------------------------
+
+CLI_REMIND_POLICY = "Lịch nhắc: {policy} (giờ {timezone}; không gửi từ 21:00 đến 07:00)"
+CLI_REMIND_SLOT = "  • {when} ({days} ngày trước hạn)"
+CLI_REMIND_NO_SLOT = "  • (không có lần nhắc nào trước hạn chót)"
+CLI_REMIND_DEADLINE = "  • {when}: hết hạn, báo Văn phòng và đảng viên đang góp ý dở"
+CLI_REMIND_ROUND = "Đợt #{id}: {title}"
+CLI_REMIND_DONE_TITLE = "Đã chạy:"
+CLI_REMIND_DONE = "  • {slot}: {detail}"
+CLI_REMIND_UPDATED = "Đã cập nhật."
+CLI_REMIND_NO_CHANNEL = "Chưa cấu hình kênh nhắn tin nào (TELEGRAM_BOT_TOKEN): không gửi được."
+CLI_REMIND_NOTHING_DUE = "Lúc này không có lần nhắc nào đến hạn. Lần tới: {next}."
+CLI_REMIND_NO_NEXT = "không còn"
+CLI_REMIND_PREVIEW = "Lần nhắc {slot}: {count} người (chạy thử, chưa gửi):"
+CLI_REMIND_PREVIEW_LINE = "  • {cell} · {name} ({why})"
+CLI_REMIND_NOTHING_RUN = "Lúc này không có lần nhắc nào đến hạn (hoặc đang trong giờ nghỉ 21:00–07:00)."
+CLI_REMIND_RESULT = "Lần nhắc {slot}: lập danh sách {planned} người; {detail}"
+CLI_REMIND_RESULT_EMPTY = "không còn ai cần gửi"
+CLI_REMIND_BAD_POLICY = "Lịch nhắc không hợp lệ: {error}"
+CLI_REMIND_WHY_OWN = "chưa hoàn thành"
+CLI_REMIND_WHY_SECRETARY = "bí thư: tiến độ chi bộ"
+CLI_REMIND_WHY_MIDWAY = "đang góp ý dở"
+CLI_REMIND_WHY_OFFICE = "Văn phòng: tổng hợp + CSV"
+CLI_REMIND_STATUS = {
+    "pending": "chờ gửi",
+    "sending": "đang gửi",
+    "sent": "đã gửi",
+    "unreachable": "không liên lạc được",
+    "skipped": "không cần nữa",
+    "unconfirmed": "chưa xác nhận (tiến trình dừng giữa chừng)",
+    "later": "để lần sau",
+    "failed": "lỗi, sẽ thử lại",
+}
+POLICY_BAD_RULE = "«{rule}»: cần dạng «3d@08:00» (số ngày trước hạn @ giờ:phút), cách nhau bằng dấu phẩy"
+POLICY_BAD_TIME = "«{rule}»: giờ không hợp lệ"
+NAME_UNREACHABLE = "{name} (không liên lạc được)"  # blocked the bot: the secretary calls them
+
+# ---- Loading a draft (gopy draft load): for the Office, with the line number ----
+
+PARSE_EMPTY = "dự thảo trống"
+PARSE_NO_HEADINGS = "không tìm thấy đề mục nào (PHẦN…, I., 1.) từ dòng {first} đến dòng {last}"
+PARSE_AT_TOP = "ở cấp ngoài cùng"
+PARSE_UNDER = "dưới «{parent}»"
+PARSE_NOT_UNDER = "đề mục «{number}» không nằm dưới đề mục «{prefix}»"
+PARSE_REPEATS = "đề mục «{printed}» {where} trùng số với dòng {line}"
+PARSE_FIRST_SKIPS = "đề mục «{printed}» là đề mục đầu tiên {where}: nhảy số"
+PARSE_SKIPS = "đề mục «{printed}» đứng sau {before} {where}: nhảy số"
+PARSE_GOES_BACK = "đề mục «{printed}» đứng sau {before} {where}: số bị lùi"
+PARSE_NO_TEXT = "mục «{label}» không có nội dung"
+PARSE_NOTE_UNCITED = "chú thích ⁽{mark}⁾ không được dẫn ở đâu trong bài"
+PARSE_NOTE_TWICE = "chú thích ⁽{mark}⁾ bị in hai lần"
+PARSE_MARK_NO_NOTE = "dấu chú thích ⁽{mark}⁾ không có lời chú thích"

@@ -9,17 +9,23 @@ from handlers.context import Context
 
 def unsupported(ctx: Context) -> list[Outgoing]:
     what = strings.UNSUPPORTED.get(ctx.inbound.media, strings.UNSUPPORTED_OTHER)
-    return [Reply(f"{what} {strings.UNSUPPORTED_HINT}")]
+    hint = strings.UNSUPPORTED_HINT if ctx.caps.buttons else strings.UNSUPPORTED_HINT_TYPED
+    return [Reply(f"{what} {hint}")]
 
 
 def unknown_command(ctx: Context) -> list[Outgoing]:
     command = "/" + ctx.inbound.command[:30]
-    return [Reply(strings.UNKNOWN_COMMAND.format(command=command, hint=strings.HELP))]
+    return [Reply(strings.UNKNOWN_COMMAND.format(command=command, hint=_help(ctx)))]
 
 
 def stale_button() -> list[Outgoing]:
     return [Reply(strings.STALE_BUTTON)]
 
 
-def help_text() -> list[Outgoing]:
-    return [Reply(strings.HELP)]
+def help_text(ctx: Context | None = None) -> list[Outgoing]:
+    return [Reply(_help(ctx))]
+
+
+def _help(ctx: Context | None) -> str:
+    """Where there are no buttons, the help lists the words that stand for them."""
+    return strings.HELP_TYPED if ctx is not None and not ctx.caps.buttons else strings.HELP

@@ -6,10 +6,11 @@ import uuid
 
 from bot.conversation import Button, Outgoing, Reply
 from content import strings
-from handlers import views
+from handlers import roles, views
 from handlers.context import Context
 from handlers.views import cb
 from storage import comments as store
+from storage import submissions
 from storage.consultations import (
     is_open,
     list_sections,
@@ -31,6 +32,7 @@ async def start(ctx: Context) -> list[Outgoing]:
     consultation = _consultation(ctx)
     count = await section_count(ctx.session, consultation.id)
     progress = await store.get_progress(ctx.session, ctx.member.id, consultation.id)
+    extra = roles.entry_rows(ctx.member)  # a secretary's or the Office's own menu
     if progress is None:
         text = strings.INTRO.format(
             title=consultation.title,
@@ -39,11 +41,14 @@ async def start(ctx: Context) -> list[Outgoing]:
             deadline=ctx.local(consultation.deadline),
         )
         if not is_open(consultation, ctx.now):
-            return [Reply(text), Reply(strings.CLOSED.format(deadline=ctx.local(consultation.deadline)))]
-        return [Reply(text, buttons=((Button(strings.BTN_START, cb("m", "p", 1)),),))]
+            closed = strings.CLOSED.format(deadline=ctx.local(consultation.deadline))
+            return [Reply(text), Reply(closed, buttons=extra)]
+        return [Reply(text, buttons=((Button(strings.BTN_START, cb("m", "p", 1)),), *extra))]
     if progress.section_position > count:
-        return await finish(ctx)
-    welcome = Reply(strings.WELCOME_BACK.format(position=progress.section_position, count=count))
+        return [*([Reply(strings.ROLE_MENU, buttons=extra)] if extra else []), *await finish(ctx)]
+    welcome = Reply(
+        strings.WELCOME_BACK.format(position=progress.section_position, count=count), buttons=extra
+    )
     return [welcome, *await show(ctx, progress.section_position, progress.page)]
 
 
@@ -74,7 +79,7 @@ async def choose(ctx: Context, section_id: int, index: int) -> list[Outgoing]:
     choices = consultation.choices
     if section is None or not 0 <= index < len(choices):
         return [Reply(strings.STALE_BUTTON)]
-    if refusal := _refuse_writes(ctx):
+    if refusal := await _refuse_writes(ctx):
         return refusal
     label = str(choices[index]["label"])
     await store.set_choice(ctx.session, ctx.member, section, label, ctx.now)
@@ -94,7 +99,7 @@ async def comment_text(ctx: Context) -> list[Outgoing]:
     text = ctx.inbound.text.strip()
     if not text:
         return [Reply(strings.TEXT_EMPTY)]
-    if refusal := _refuse_writes(ctx):
+    if refusal := await _refuse_writes(ctx):
         return refusal
     if len(text) > ctx.limits.max_message_chars:
         return [
@@ -136,7 +141,7 @@ async def edited_text(ctx: Context) -> list[Outgoing]:
     part = await store.part_by_source(ctx.session, ctx.member.id, _source(ctx))
     if part is None:
         return []
-    if refusal := _refuse_writes(ctx):
+    if refusal := await _refuse_writes(ctx):
         return refusal
     text = ctx.inbound.text.strip()
     if not text or len(text) > ctx.limits.max_message_chars:
@@ -165,7 +170,7 @@ async def clear(ctx: Context, section_id: int) -> list[Outgoing]:
     section = await section_by_id(ctx.session, _consultation(ctx).id, section_id)
     if section is None:
         return [Reply(strings.STALE_BUTTON)]
-    if refusal := _refuse_writes(ctx):
+    if refusal := await _refuse_writes(ctx):
         return refusal
     comment = await store.get_comment(ctx.session, ctx.member.id, section.id)
     if comment is None or not comment.text:
@@ -215,7 +220,7 @@ async def finish(ctx: Context) -> list[Outgoing]:
 
 async def confirm(ctx: Context) -> list[Outgoing]:
     consultation = _consultation(ctx)
-    if refusal := _refuse_writes(ctx):
+    if refusal := await _refuse_writes(ctx):
         return refusal
     progress = await store.get_progress(ctx.session, ctx.member.id, consultation.id)
     if progress is None:
@@ -227,11 +232,14 @@ async def confirm(ctx: Context) -> list[Outgoing]:
     return [Reply(strings.FINISHED.format(deadline=deadline), buttons=buttons)]
 
 
-def _refuse_writes(ctx: Context) -> list[Outgoing] | None:
-    """After the deadline nothing changes; say so instead of saving."""
+async def _refuse_writes(ctx: Context) -> list[Outgoing] | None:
+    """After the deadline, or once the cell is submitted, nothing changes; say so instead."""
     consultation = _consultation(ctx)
     if not is_open(consultation, ctx.now):
         return [Reply(strings.CLOSED.format(deadline=ctx.local(consultation.deadline)))]
+    submission = await submissions.submission_of(ctx.session, consultation.id, ctx.member.cell_id)
+    if submission is not None and submissions.is_in_force(submission):
+        return [Reply(strings.MEMBER_LOCKED.format(when=ctx.local(submission.submitted_at)))]
     return None
 
 

@@ -7,10 +7,11 @@ from collections.abc import Awaitable, Callable
 from bot.conversation import Kind, Outgoing, Reply
 from bot.text import fold
 from content import strings
-from handlers import fallback, member, onboarding
+from handlers import fallback, member, office, onboarding, roles, secretary, typed
 from handlers.context import Context
 
 Handler = Callable[[Context], Awaitable[list[Outgoing]]]
+MAX_PAYLOAD_NUMBER_CHARS = 9  # 999,999,999 still fits PostgreSQL's INTEGER
 
 # Typed words that work like buttons (Zalo has none); matched without diacritics.
 WORDS: dict[str, str] = {
@@ -53,10 +54,13 @@ async def route(ctx: Context) -> list[Outgoing]:
 
 async def command(ctx: Context) -> list[Outgoing]:
     name = ctx.inbound.command.lower()
+    secretary.forget_pending(ctx)
+    if (payload := roles.command_payload(ctx, name)) is not None:
+        return await button(ctx, payload)
     if name == "start":
         return await member.start(ctx)
     if name in ("help", "huongdan"):
-        return fallback.help_text()
+        return fallback.help_text(ctx)
     if name in COMMANDS:
         return await button(ctx, COMMANDS[name])
     return fallback.unknown_command(ctx)
@@ -67,21 +71,36 @@ async def text(ctx: Context) -> list[Outgoing]:
     menu = (ctx.identity.last_menu if ctx.identity else None) or []
     if not ctx.caps.buttons and said.isdigit() and len(said) <= 3 and menu:
         number = int(said)
-        if not 1 <= number <= len(menu):
+        if not 1 <= number <= len(menu) or menu[number - 1] is None:  # gaps: see numbered()
             return [Reply(strings.NUMBER_OUT_OF_RANGE.format(number=number))]
         return await button(ctx, str(menu[number - 1]))
     word = fold(said)
     if word in WORDS:
         return await button(ctx, WORDS[word])
+    if (payload := roles.word_payload(ctx, word)) is not None:
+        return await button(ctx, payload)
+    if (section_id := secretary.awaiting_opinion(ctx)) is not None:
+        return await secretary.opinion_text(ctx, section_id)
+    if (answer := await typed.answer(ctx, word)) is not None:
+        return answer
     return await member.comment_text(ctx)
 
 
 async def button(ctx: Context, data: str) -> list[Outgoing]:
     """Button payloads are untrusted input: anything malformed is a stale button."""
     parts = data.split(":")
+    secretary.forget_pending(ctx)
+    # Our payloads carry small numbers (ids, pages); a longer one is forged, and the
+    # database would refuse it (SQLite: int64 overflow; PostgreSQL: int4 out of range).
+    if any(len(part) > MAX_PAYLOAD_NUMBER_CHARS for part in parts[2:]):
+        return fallback.stale_button()
     try:
         if parts[0] == "m":
             return await _member_button(ctx, parts[1:])
+        if parts[0] == "s":
+            return await secretary.button(ctx, parts[1:])
+        if parts[0] == "o":
+            return await office.button(ctx, parts[1:])
     except (ValueError, IndexError):
         pass
     return fallback.stale_button()

@@ -57,7 +57,7 @@ def section_reply(
         lines += ["", strings.SECTION_PAGE.format(page=page, pages=len(pages))]
     lines += ["", strings.SECTION_CURRENT.format(summary=summarize(comment))]
     if not has_content(comment):
-        lines.append(strings.SECTION_ASK)
+        lines.append(strings.SECTION_ASK if caps.buttons else strings.SECTION_ASK_TYPED)
 
     rows: list[tuple[Button, ...]] = []
     if page < len(pages):
@@ -96,7 +96,7 @@ def toc_reply(
             lines += ["", " › ".join(shorten(p, 40) for p in s.path) or strings.TOC_NO_HEADING]
         mark = strings.TOC_ANSWERED if has_content(comments.get(s.id)) else strings.TOC_OPEN
         lines.append(strings.TOC_LINE.format(mark=mark, position=s.position, label=shorten(s.label, 60)))
-    lines += ["", strings.TOC_HINT]
+    lines += ["", strings.TOC_HINT if caps.buttons else strings.TOC_HINT_TYPED]
     numbers = [Button(str(s.position), cb("m", "p", s.position)) for s in shown]
     rows = [tuple(numbers[i : i + 5]) for i in range(0, len(numbers), 5)]
     more = []

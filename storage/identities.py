@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
@@ -91,3 +91,14 @@ async def recent_failures(session: AsyncSession, channel: str, user_id: str, now
 
 def record_failure(session: AsyncSession, channel: str, user_id: str, now: datetime) -> None:
     session.add(LinkAttempt(channel=channel, user_id=user_id, attempted_at=now))
+
+
+async def mark_unreachable(session: AsyncSession, channel: str, chat_id: str, now: datetime) -> int:
+    """The person behind this chat blocked the bot: stop reminding them, tell their secretary."""
+    owners = select(Identity.member_id).where(Identity.channel == channel, Identity.chat_id == chat_id)
+    result = await session.execute(
+        update(Member)
+        .where(Member.id.in_(owners), Member.unreachable_at.is_(None))
+        .values(unreachable_at=now)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)

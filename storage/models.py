@@ -169,6 +169,10 @@ class Identity(Base):
     last_seen_at: Mapped[datetime]
     # Button data of the last choices shown, for channels that answer by number.
     last_menu: Mapped[list[Any] | None]
+    # What the next typed text in this chat is for when it is not the member's own
+    # comment: "opinion:<section id>" = a secretary writing the cell's opinion.
+    awaiting: Mapped[str | None] = mapped_column(String(60))
+    awaiting_since: Mapped[datetime | None]
 
     member: Mapped[Member] = relationship()
 

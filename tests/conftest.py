@@ -15,8 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.channels.console import ConsoleChannel
 from bot.channels.telegram import TelegramChannel
+from bot.channels.zalo import ZaloChannel
 from bot.clock import FakeClock
-from bot.conversation import ChannelCaps
 from bot.engine import ConversationEngine
 from content.draft_parser import parse_draft
 from handlers.context import Limits
@@ -26,12 +26,12 @@ from storage.migrate import upgrade
 from storage.models import Cell, Consultation, Member, Organization, Role
 from storage.uow import UnitOfWork
 
-pytest_plugins = ["tests.fakes.fixtures"]
+pytest_plugins = ["tests.fakes.fixtures", "tests.fakes.zalo_fixtures"]
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 ROOT = Path(__file__).resolve().parent.parent
 SEED_DRAFT = ROOT / "content" / "drafts" / "du-thao-bao-cao-chinh-tri-lan-4.txt"
-ZALO_CAPS = ChannelCaps(max_text=2000, buttons=False)
+ZALO_CAPS = ZaloChannel.caps
 START = datetime(2026, 12, 1, 9, 0, tzinfo=TZ)
 DEADLINE = datetime(2026, 12, 15, 17, 0, tzinfo=TZ)
 

@@ -6,23 +6,12 @@ import asyncio
 import itertools
 from collections.abc import Callable
 
+from bot.channels.render import render
 from bot.conversation import ChannelCaps, Inbound, Kind, Reply
 from storage.phones import normalize_phone
 
 CONSOLE_USER = "local"
 MEDIA_WORDS = {"[sticker]": "sticker", "[ảnh]": "photo", "[photo]": "photo", "[voice]": "voice"}
-
-
-def render(reply: Reply) -> str:
-    """A reply as plain text: buttons become numbered lines, as on channels without buttons."""
-    lines = [reply.text] if reply.text else []
-    buttons = reply.all_buttons()
-    if buttons:
-        lines.append("")
-        lines += [f"  {n} – {b.label}" for n, b in enumerate(buttons, start=1)]
-    if reply.document is not None:
-        lines.append(f"[tệp đính kèm: {reply.document.filename}, {len(reply.document.content)} byte]")
-    return "\n".join(lines)
 
 
 class ConsoleChannel:

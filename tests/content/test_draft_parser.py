@@ -148,11 +148,11 @@ def test_seed_repeated_numbers_keep_the_structure(seed: ParsedDraft, seed_text: 
     assert section(seed, "p1.r2.n5").body.startswith("5.1. Công tác tổ chức cơ sở Đảng")
     issues = {(issue.line, issue.message) for issue in seed.issues}
     assert issues == {
-        (214, "heading '4.2.2.' is the first under '4.2.': number skipped"),
-        (220, "heading '4.2.2.' under '4.2.' repeats line 214"),
-        (491, "heading 'II.' under 'Phần thứ hai' repeats line 446"),
-        (563, "heading '4.2.1.' under '4.2.' repeats line 559"),
-        (567, "heading '4.2.3.' follows '4.2.1.' under '4.2.': number skipped"),
+        (214, "đề mục «4.2.2.» là đề mục đầu tiên dưới «4.2.»: nhảy số"),
+        (220, "đề mục «4.2.2.» dưới «4.2.» trùng số với dòng 214"),
+        (491, "đề mục «II.» dưới «Phần thứ hai» trùng số với dòng 446"),
+        (563, "đề mục «4.2.1.» dưới «4.2.» trùng số với dòng 559"),
+        (567, "đề mục «4.2.3.» đứng sau «4.2.1.» dưới «4.2.»: nhảy số"),
     }
     assert seed_text.splitlines()[491 - 1] == "II. NHIỆM VỤ VÀ GIẢI PHÁP THỰC HIỆN"
 
@@ -312,8 +312,8 @@ def test_page_break_mid_word_and_footnote_mid_paragraph() -> None:
     ]
     assert (roman.key, roman.number, roman.title) == ("r2", "II", "Phương hướng")
     assert {(issue.line, issue.message) for issue in draft.issues} == {
-        (line_of(text, "⁽³⁾"), "footnote ⁽³⁾ is never cited"),
-        (line_of(text, "2. Công tác tổ chức"), "marker ⁽⁴⁾ has no footnote text"),
+        (line_of(text, "⁽³⁾"), "chú thích ⁽³⁾ không được dẫn ở đâu trong bài"),
+        (line_of(text, "2. Công tác tổ chức"), "dấu chú thích ⁽⁴⁾ không có lời chú thích"),
     }
 
 
@@ -334,13 +334,13 @@ def test_numbering_problems_become_issues_on_the_right_lines() -> None:
         "Nội dung khách quan.",
     ]
     assert [(issue.line, issue.message) for issue in draft.issues] == [
-        (line_of(text, "1. ", 2), f"heading '1.' under 'I.' repeats line {line_of(text, '1. ')}"),
-        (line_of(text, "3. "), "heading '3.' follows '1.' under 'I.': number skipped"),
-        (line_of(text, "3.3. "), "heading '3.3.' follows '3.1.' under '3.': number skipped"),
-        (line_of(text, "4. "), "section '4. Ghi chú' has no text"),
+        (line_of(text, "1. ", 2), f"đề mục «1.» dưới «I.» trùng số với dòng {line_of(text, '1. ')}"),
+        (line_of(text, "3. "), "đề mục «3.» đứng sau «1.» dưới «I.»: nhảy số"),
+        (line_of(text, "3.3. "), "đề mục «3.3.» đứng sau «3.1.» dưới «3.»: nhảy số"),
+        (line_of(text, "4. "), "mục «4. Ghi chú» không có nội dung"),
         (
             line_of(text, "III. "),
-            "heading 'III.' follows 'I.' under 'Phần thứ nhất': number skipped",
+            "đề mục «III.» đứng sau «I.» dưới «Phần thứ nhất»: nhảy số",
         ),
     ]
 

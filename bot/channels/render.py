@@ -1,0 +1,74 @@
+"""Replies as plain text for channels without buttons: choices become numbered lines."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.conversation import Button, Reply, numbered
+from bot.text import split_text
+from content import strings
+
+NUMBERS_PER_LINE = 10  # section numbers in the table of contents, "1 · 2 · 3 …"
+
+
+def menu_lines(buttons: Sequence[Button]) -> list[str]:
+    """'1 – Nhất trí' for each choice; buttons that are a bare number show just the number."""
+    if not buttons:
+        return []
+    lines = [strings.CHOOSE_BY_NUMBER]
+    bare: list[str] = []
+    for number, button in numbered(buttons):
+        if button.label.strip() == str(number):
+            bare.append(str(number))
+            continue
+        if bare:
+            lines += _rows(bare)
+            bare = []
+        lines.append(f"{number} – {button.label}")
+    return lines + _rows(bare)
+
+
+def render(reply: Reply) -> str:
+    """The whole reply as one text, for the terminal and `gopy draft show`."""
+    lines = [reply.text] if reply.text else []
+    menu = menu_lines(reply.all_buttons())
+    if menu:
+        lines += ["", *menu]
+    if reply.document is not None:
+        lines.append(f"[tệp đính kèm: {reply.document.filename}, {len(reply.document.content)} byte]")
+    return "\n".join(lines)
+
+
+def render_pieces(text: str, buttons: Sequence[Button], limit: int) -> list[str]:
+    """Messages of at most `limit` characters: the text cut at paragraph or sentence
+    boundaries, the numbered choices in the last piece (or after it when they do not fit)."""
+    pieces = split_text(text, limit)
+    menu = menu_lines(buttons)
+    if not menu:
+        return pieces
+    block = "\n".join(menu)
+    if len(block) > limit:  # a very long menu: whole lines per message
+        return pieces + _pack(menu, limit)
+    if pieces and len(pieces[-1]) + 2 + len(block) <= limit:
+        pieces[-1] = f"{pieces[-1]}\n\n{block}"
+    else:
+        pieces.append(block)
+    return pieces
+
+
+def _rows(numbers: list[str]) -> list[str]:
+    return [
+        " · ".join(numbers[i : i + NUMBERS_PER_LINE])
+        for i in range(0, len(numbers), NUMBERS_PER_LINE)
+    ]
+
+
+def _pack(lines: list[str], limit: int) -> list[str]:
+    out: list[str] = []
+    for line in lines:
+        for part in split_text(line, limit):
+            if out and len(out[-1]) + 1 + len(part) <= limit:
+                out[-1] += "\n" + part
+            else:
+                out.append(part)
+    return out

@@ -1,0 +1,201 @@
+"""A secretary's steps that reach other people: nudging the cell, submitting it to the Office."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.conversation import Button, Notify, Outgoing, Reply
+from content import strings
+from handlers.cell_views import time_left
+from handlers.context import Context
+from handlers.views import cb
+from storage import progress, submissions
+from storage.consultations import is_open, section_count
+from storage.models import Cell, CellSubmission, Consultation
+from storage.progress import MemberStatus, Status
+
+NUDGE_EVERY = timedelta(hours=1)  # per cell, whoever of its secretaries nudges
+
+
+def cell_of(ctx: Context) -> Cell:
+    """Always the secretary's own cell, from the roster; never from a payload."""
+    return ctx.member.cell
+
+
+def round_of(ctx: Context) -> Consultation:
+    if ctx.consultation is None:
+        raise RuntimeError("secretary handler reached without a consultation")
+    return ctx.consultation
+
+
+async def writable(ctx: Context) -> str | None:
+    """Why the cell cannot change now (deadline passed, or submitted), or None if it can."""
+    consultation, cell = round_of(ctx), cell_of(ctx)
+    if not is_open(consultation, ctx.now):
+        return strings.CELL_CLOSED.format(deadline=ctx.local(consultation.deadline))
+    submission = await submissions.submission_of(ctx.session, consultation.id, cell.id)
+    if submissions.is_in_force(submission):
+        assert submission is not None
+        return strings.CELL_LOCKED.format(
+            when=ctx.local(submission.submitted_at), reopen=strings.BTN_REOPEN
+        )
+    return None
+
+
+def _back() -> tuple[tuple[Button, ...], ...]:
+    return ((Button(strings.BTN_CELL_PROGRESS, cb("s", "p", 1)),),)
+
+
+async def _nudge_targets(ctx: Context) -> tuple[list[MemberStatus], str | None]:
+    """Who a nudge would reach now, or why there is to be no nudge."""
+    consultation, cell = round_of(ctx), cell_of(ctx)
+    if refusal := await writable(ctx):
+        return [], refusal
+    last = await submissions.last_nudge_at(ctx.session, consultation.id, cell.id)
+    if last is not None and ctx.now - last < NUDGE_EVERY:
+        return [], strings.NUDGE_TOO_SOON.format(
+            when=ctx.local(last), next=ctx.local(last + NUDGE_EVERY)
+        )
+    members = await progress.cell_members(ctx.session, consultation.id, cell.id)
+    pending = [
+        m for m in members if m.status is not Status.FINISHED and m.member_id != ctx.member.id
+    ]
+    if not pending:
+        return [], strings.NUDGE_NOBODY
+    return pending, None
+
+
+async def ask_nudge(ctx: Context) -> list[Outgoing]:
+    pending, refusal = await _nudge_targets(ctx)
+    if refusal:
+        return [Reply(refusal, buttons=_back())]
+    reachable = [m.full_name for m in pending if m.reachable]
+    away = [m.full_name for m in pending if not m.reachable]
+    parts = []
+    if reachable:
+        parts.append(strings.NUDGE_ASK.format(count=len(reachable), names=", ".join(reachable)))
+    if away:
+        parts.append(strings.NUDGE_UNREACHABLE.format(names=", ".join(away)))
+    rows: list[tuple[Button, ...]] = []
+    if reachable:
+        rows.append((Button(strings.BTN_NUDGE_SEND, cb("s", "ny")),))
+    rows.append((Button(strings.BTN_CANCEL, cb("s", "p", 1)),))
+    return [Reply(_fit(ctx, "\n\n".join(parts)), buttons=tuple(rows))]
+
+
+async def nudge(ctx: Context) -> list[Outgoing]:
+    """Remind the cell's unfinished members now; recorded so the next is an hour away."""
+    pending, refusal = await _nudge_targets(ctx)
+    if refusal:
+        return [Reply(refusal, buttons=_back())]
+    consultation, cell = round_of(ctx), cell_of(ctx)
+    targets = [m.member_id for m in pending if m.reachable]
+    minute = ctx.now.astimezone(ctx.tz).strftime("%Y-%m-%dT%H:%M")
+    submissions.record_nudges(ctx.session, consultation.id, cell.id, targets, minute, ctx.now)
+    text = strings.NUDGE_TEXT.format(
+        secretary=ctx.member.full_name,
+        cell=cell.name,
+        deadline=ctx.local(consultation.deadline),
+        left=time_left(ctx.now, consultation.deadline),
+    )
+    go = ((Button(strings.BTN_CONTINUE, cb("m", "go")),),)
+    notices: list[Outgoing] = [Notify(member_id, Reply(text, buttons=go)) for member_id in targets]
+    return [Reply(strings.NUDGE_SENT.format(count=len(targets)), buttons=_back()), *notices]
+
+
+async def _figures(ctx: Context) -> dict[str, int]:
+    """What a submission hands up, in numbers."""
+    consultation, cell = round_of(ctx), cell_of(ctx)
+    members = await progress.cell_members(ctx.session, consultation.id, cell.id)
+    tallies = await progress.cell_tallies(ctx.session, consultation.id, cell.id)
+    finished = sum(1 for m in members if m.status is Status.FINISHED)
+    started = sum(1 for m in members if m.status is Status.STARTED)
+    return {
+        "total": len(members),
+        "finished": finished,
+        "started": started,
+        "idle": len(members) - finished - started,
+        "comments": sum(t.answered for t in tallies.values()),
+        "sections": sum(1 for t in tallies.values() if t.answered),
+        "count": await section_count(ctx.session, consultation.id),
+        "opinions": await submissions.opinion_count(ctx.session, consultation.id, cell.id),
+    }
+
+
+async def _already(ctx: Context, submission: CellSubmission) -> list[Outgoing]:
+    name = await submissions.member_name(ctx.session, submission.submitted_by)
+    text = strings.SUBMITTED_ALREADY.format(when=ctx.local(submission.submitted_at), name=name)
+    rows = list(_back())
+    if is_open(round_of(ctx), ctx.now):
+        rows.insert(0, (Button(strings.BTN_REOPEN, cb("s", "r")),))
+    return [Reply(text, buttons=tuple(rows))]
+
+
+async def ask_submit(ctx: Context) -> list[Outgoing]:
+    """Show what will be handed up, and ask to confirm."""
+    consultation, cell = round_of(ctx), cell_of(ctx)
+    submission = await submissions.submission_of(ctx.session, consultation.id, cell.id)
+    if submissions.is_in_force(submission):
+        assert submission is not None
+        return await _already(ctx, submission)
+    text = strings.SUBMIT_ASK.format(
+        cell=cell.name, deadline=ctx.local(consultation.deadline), **await _figures(ctx)
+    )
+    rows = (
+        (Button(strings.BTN_SUBMIT_YES, cb("s", "fy")),),
+        (Button(strings.BTN_CANCEL, cb("s", "p", 1)),),
+    )
+    return [Reply(text, buttons=rows)]
+
+
+async def submit(ctx: Context) -> list[Outgoing]:
+    """Record who submitted and when, and tell every Office member. Allowed after the deadline."""
+    consultation, cell = round_of(ctx), cell_of(ctx)
+    existing = await submissions.submission_of(ctx.session, consultation.id, cell.id)
+    if submissions.is_in_force(existing):
+        assert existing is not None
+        return await _already(ctx, existing)
+    await submissions.submit(ctx.session, consultation.id, cell.id, ctx.member.id, ctx.now)
+    when = ctx.local(ctx.now)
+    figures = await _figures(ctx)
+    notice = strings.OFFICE_SUBMITTED.format(
+        cell=cell.name,
+        organization=cell.organization.name,
+        when=when,
+        name=ctx.member.full_name,
+        **figures,
+    )
+    return [
+        Reply(strings.SUBMITTED.format(when=when), buttons=_back()),
+        *await _tell_office(ctx, notice),
+    ]
+
+
+async def reopen(ctx: Context) -> list[Outgoing]:
+    """Let members change their comments again; only before the deadline."""
+    consultation, cell = round_of(ctx), cell_of(ctx)
+    submission = await submissions.submission_of(ctx.session, consultation.id, cell.id)
+    if not submissions.is_in_force(submission):
+        return [Reply(strings.NOT_SUBMITTED, buttons=_back())]
+    assert submission is not None
+    if not is_open(consultation, ctx.now):
+        return [Reply(strings.REOPEN_CLOSED.format(deadline=ctx.local(consultation.deadline)))]
+    await submissions.reopen(ctx.session, submission, ctx.now)
+    notice = strings.OFFICE_REOPENED.format(
+        cell=cell.name,
+        organization=cell.organization.name,
+        name=ctx.member.full_name,
+        when=ctx.local(ctx.now),
+    )
+    text = strings.REOPENED.format(deadline=ctx.local(consultation.deadline))
+    return [Reply(text, buttons=_back()), *await _tell_office(ctx, notice)]
+
+
+async def _tell_office(ctx: Context, text: str) -> list[Outgoing]:
+    overview = ((Button(strings.BTN_OVERVIEW, cb("o", "v", 1)),),)
+    office = await submissions.office_member_ids(ctx.session)
+    return [Notify(member_id, Reply(text, buttons=overview)) for member_id in office]
+
+
+def _fit(ctx: Context, text: str) -> str:
+    return text if len(text) <= ctx.caps.max_text else text[: ctx.caps.max_text - 1] + "…"

@@ -1,0 +1,246 @@
+"""What a cell secretary does: watch the cell's progress, nudge, write its opinion, submit it.
+
+The cell is always the secretary's own (ctx.member.cell_id): no payload carries a cell, and a
+payload with more parts than expected is answered as a stale button.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import timedelta
+
+from bot.conversation import Button, Document, Outgoing, Reply
+from bot.text import fold
+from content import strings
+from handlers import cell_views as views
+from handlers import fallback, handover
+from handlers.context import Context
+from handlers.handover import cell_of, round_of, writable
+from handlers.roles import has_role
+from handlers.views import cb
+from storage import progress, submissions
+from storage.consultations import is_open, list_sections, section_at, section_by_id
+from storage.exports import export_csv
+from storage.models import Role
+from storage.progress import Status
+
+OPINION_WAIT = timedelta(hours=1)  # a pending "write the cell's opinion" lapses after this
+OPINION = "opinion:"
+
+
+async def button(ctx: Context, parts: list[str]) -> list[Outgoing]:
+    """Payloads "s:..."; refused as stale for anyone who is not a secretary."""
+    if not has_role(ctx, Role.SECRETARY) or ctx.consultation is None:
+        return fallback.stale_button()
+    action, args = parts[0], [int(p) for p in parts[1:]]
+    if len(args) == 1 and action in _WITH_ARG:
+        return await _WITH_ARG[action](ctx, args[0])
+    if not args and action in _SIMPLE:
+        return await _SIMPLE[action](ctx)
+    return fallback.stale_button()
+
+
+async def show_progress(ctx: Context, page: int = 1) -> list[Outgoing]:
+    consultation, cell = round_of(ctx), cell_of(ctx)
+    members = await progress.cell_members(ctx.session, consultation.id, cell.id)
+    sections = await list_sections(ctx.session, consultation.id)
+    tallies = await progress.cell_tallies(ctx.session, consultation.id, cell.id)
+    opinions = await submissions.opinions(ctx.session, consultation.id, cell.id)
+    submission = await submissions.submission_of(ctx.session, consultation.id, cell.id)
+    finished = sum(1 for m in members if m.status is Status.FINISHED)
+    started = sum(1 for m in members if m.status is Status.STARTED)
+    heading = [
+        strings.PROGRESS_TITLE.format(cell=cell.name, code=cell.code),
+        views.deadline_line(ctx, consultation),
+        strings.PROGRESS_COUNTS.format(
+            finished=finished,
+            total=len(members),
+            started=started,
+            idle=len(members) - finished - started,
+        ),
+    ]
+    if submissions.is_in_force(submission):
+        assert submission is not None
+        name = await submissions.member_name(ctx.session, submission.submitted_by)
+        heading.append(
+            strings.PROGRESS_SUBMITTED.format(when=ctx.local(submission.submitted_at), name=name)
+        )
+    else:
+        heading.append(strings.PROGRESS_NOT_SUBMITTED)
+    text = views.progress_text(consultation, heading, members, sections, tallies, opinions)
+    chunk, page, pages = views.page_of(text, ctx.caps, page)
+    rows: list[tuple[Button, ...]] = []
+    if more := views.pager("s:p", page, pages):
+        rows.append(more)
+    rows.append((Button(strings.BTN_CELL_SECTIONS, cb("s", "t", 1)),))
+    if is_open(consultation, ctx.now) and not submissions.is_in_force(submission):
+        rows.append((Button(strings.BTN_NUDGE, cb("s", "n")),))
+    rows.append((Button(strings.BTN_DOWNLOAD_CSV, cb("s", "d")),))
+    if submissions.is_in_force(submission):
+        if is_open(consultation, ctx.now):
+            rows.append((Button(strings.BTN_REOPEN, cb("s", "r")),))
+    else:
+        rows.append((Button(strings.BTN_SUBMIT, cb("s", "f")),))
+    rows.append((Button(strings.BTN_MY_COMMENTS, cb("m", "go")),))
+    return [Reply(chunk, buttons=tuple(rows))]
+
+
+async def show_sections(ctx: Context, page: int) -> list[Outgoing]:
+    consultation, cell = round_of(ctx), cell_of(ctx)
+    sections = await list_sections(ctx.session, consultation.id)
+    tallies = await progress.cell_tallies(ctx.session, consultation.id, cell.id)
+    opinions = await submissions.opinions(ctx.session, consultation.id, cell.id)
+    return [views.sections_reply(cell.name, sections, tallies, opinions, page, ctx.caps)]
+
+
+async def show_section(ctx: Context, position: int) -> list[Outgoing]:
+    """The cell's comments on one section, with its opinion and what can be done about it."""
+    consultation, cell = round_of(ctx), cell_of(ctx)
+    sections = await list_sections(ctx.session, consultation.id)
+    section = await section_at(ctx.session, consultation.id, position)
+    if section is None:
+        return fallback.stale_button()
+    entries = await progress.section_comments(ctx.session, cell.id, section.id)
+    members = await progress.cell_members(ctx.session, consultation.id, cell.id)
+    tally = (await progress.cell_tallies(ctx.session, consultation.id, cell.id)).get(section.id)
+    heading = strings.CELL_SECTION_COUNTS.format(
+        cell=cell.name, answered=len(entries), total=len(members)
+    )
+    if tally is not None:
+        heading += "\n" + views.spread(consultation, tally)
+    opinion = await submissions.opinion_of(ctx.session, cell.id, section.id)
+    actions: list[tuple[Button, ...]] = []
+    if await writable(ctx) is None:
+        row = [Button(strings.BTN_OPINION, cb("s", "o", section.id))]
+        if opinion is not None:
+            row.append(Button(strings.BTN_OPINION_DELETE, cb("s", "od", section.id)))
+        actions.append(tuple(row))
+    actions.append((Button(strings.BTN_CELL_PROGRESS, cb("s", "p", 1)),))
+    return list(
+        views.section_replies(
+            consultation,
+            section,
+            len(sections),
+            heading,
+            entries,
+            opinion,
+            tuple(actions),
+            ctx.caps,
+        )
+    )
+
+
+async def ask_opinion(ctx: Context, section_id: int) -> list[Outgoing]:
+    """The next text this secretary types becomes the cell's opinion on the section."""
+    section = await section_by_id(ctx.session, round_of(ctx).id, section_id)
+    if section is None or ctx.identity is None:
+        return fallback.stale_button()
+    if refusal := await writable(ctx):
+        return [Reply(refusal)]
+    ctx.identity.awaiting = f"{OPINION}{section.id}"
+    ctx.identity.awaiting_since = ctx.now
+    text = strings.OPINION_ASK.format(position=section.position, title=section.label)
+    current = await submissions.opinion_of(ctx.session, cell_of(ctx).id, section.id)
+    if current is not None:
+        text += "\n\n" + strings.OPINION_CURRENT.format(text=current.text)
+    text = text if len(text) <= ctx.caps.max_text else text[: ctx.caps.max_text - 1] + "…"
+    back = Button(strings.BTN_CANCEL, cb("s", "c", section.position))
+    return [Reply(text, buttons=((back,),))]
+
+
+def forget_pending(ctx: Context) -> None:
+    """Any tap or command cancels a pending opinion: only text typed right after it counts."""
+    if ctx.identity is not None and ctx.identity.awaiting:
+        ctx.identity.awaiting = None
+        ctx.identity.awaiting_since = None
+
+
+def awaiting_opinion(ctx: Context) -> int | None:
+    """The section id whose cell opinion the next text is, if that is still what it is for."""
+    identity = ctx.identity
+    if identity is None or not identity.awaiting or not identity.awaiting.startswith(OPINION):
+        return None
+    since = identity.awaiting_since
+    if since is None or ctx.now - since > OPINION_WAIT or not has_role(ctx, Role.SECRETARY):
+        forget_pending(ctx)
+        return None
+    section_id = identity.awaiting.removeprefix(OPINION)
+    return int(section_id) if section_id.isdigit() else None
+
+
+async def opinion_text(ctx: Context, section_id: int) -> list[Outgoing]:
+    forget_pending(ctx)
+    consultation = round_of(ctx)
+    section = await section_by_id(ctx.session, consultation.id, section_id)
+    text = ctx.inbound.text.strip()
+    if section is None:
+        return fallback.stale_button()
+    if not text:
+        return [Reply(strings.TEXT_EMPTY)]
+    if refusal := await writable(ctx):
+        return [Reply(refusal)]
+    limit = min(ctx.limits.max_message_chars, ctx.limits.max_comment_chars)
+    if len(text) > limit:
+        return [Reply(strings.TEXT_TOO_LONG.format(chars=len(text), limit=limit))]
+    await submissions.save_opinion(
+        ctx.session,
+        consultation_id=consultation.id,
+        cell_id=cell_of(ctx).id,
+        section_id=section.id,
+        author_id=ctx.member.id,
+        text=text,
+        now=ctx.now,
+    )
+    buttons = (
+        (
+            Button(
+                strings.BTN_SECTION.format(position=section.position),
+                cb("s", "c", section.position),
+            ),
+            Button(strings.BTN_CELL_PROGRESS, cb("s", "p", 1)),
+        ),
+    )
+    return [
+        Reply(strings.OPINION_SAVED.format(position=section.position, chars=len(text)), buttons)
+    ]
+
+
+async def delete_opinion(ctx: Context, section_id: int) -> list[Outgoing]:
+    section = await section_by_id(ctx.session, round_of(ctx).id, section_id)
+    if section is None:
+        return fallback.stale_button()
+    if refusal := await writable(ctx):
+        return [Reply(refusal)]
+    if not await submissions.delete_opinion(ctx.session, cell_of(ctx).id, section.id):
+        return [Reply(strings.OPINION_NONE.format(position=section.position))]
+    done = Reply(strings.OPINION_DELETED.format(position=section.position))
+    return [done, *await show_section(ctx, section.position)]
+
+
+async def download(ctx: Context) -> list[Outgoing]:
+    """The cell's comments as a CSV document in the chat."""
+    cell, out = cell_of(ctx), io.BytesIO()
+    rows = await export_csv(ctx.session, out, round_of(ctx).id, cell.code, tz=ctx.tz)
+    stamp = ctx.now.astimezone(ctx.tz).strftime("%Y%m%d-%H%M")
+    name = re.sub(r"[^a-z0-9]+", "-", fold(cell.code)).strip("-") or str(cell.id)
+    document = Document(f"gop-y-{name}-{stamp}.csv", out.getvalue())
+    text = strings.DOWNLOAD_READY.format(scope=cell.name, rows=rows)
+    return [Reply(text, document=document)]
+
+
+_WITH_ARG = {
+    "p": show_progress,
+    "t": show_sections,
+    "c": show_section,
+    "o": ask_opinion,
+    "od": delete_opinion,
+}
+_SIMPLE = {
+    "n": handover.ask_nudge,
+    "ny": handover.nudge,
+    "f": handover.ask_submit,
+    "fy": handover.submit,
+    "r": handover.reopen,
+    "d": download,
+}

@@ -1,0 +1,261 @@
+"""What a secretary and the Office see: who has replied, to what, cell by cell.
+
+Every figure is one aggregate query; nothing loops over members in Python. At
+100,000 members the indexes that carry these queries are: ix_member_cell_id (a
+cell's roster, members per cell), uq_progress_member_id_consultation_id (a
+member's progress), uq_comment_member_id_section_id (has a member commented:
+member_id is its prefix), ix_comment_cell_section (a cell's tallies by section),
+ix_identity_member_id (can the bot reach a member) and
+uq_cell_submission_consultation_id_cell_id. No further index is needed.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, Float, Subquery, and_, case, cast, exists, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import (
+    Cell,
+    CellSubmission,
+    Comment,
+    Identity,
+    Member,
+    Organization,
+    Progress,
+    Role,
+    Section,
+)
+
+
+class Status(enum.StrEnum):
+    FINISHED = "finished"  # confirmed their comments
+    STARTED = "started"  # opened the draft or commented, not confirmed
+    NOT_STARTED = "not_started"
+
+
+@dataclass(frozen=True)
+class MemberStatus:
+    member_id: int
+    full_name: str
+    role: Role
+    status: Status
+    reachable: bool  # linked to a chat account and not blocking the bot: a nudge can reach them
+    unreachable: bool = False  # blocked the bot (a 403): shown as "không liên lạc được"
+
+
+@dataclass(frozen=True)
+class Tally:
+    """One section in one cell: how many answered, and how the choices spread."""
+
+    section_id: int
+    answered: int = 0
+    with_text: int = 0
+    choices: dict[str | None, int] = field(default_factory=dict)  # None: text without a choice
+
+
+@dataclass(frozen=True)
+class CellRow:
+    organization: str
+    cell_id: int
+    cell_code: str
+    cell_name: str
+    total: int
+    finished: int
+    started: int  # started but not finished
+    submitted_at: datetime | None  # None: not submitted (or reopened)
+
+
+@dataclass(frozen=True)
+class Totals:
+    cells: int
+    cells_submitted: int
+    members: int
+    finished: int
+    started: int
+
+
+def _started(consultation_id: int) -> ColumnElement[bool]:
+    """A member has started when they have progress or any comment in this round."""
+    # The round is checked through the section, not comment.consultation_id: given both
+    # columns, SQLite without statistics seeks ix_comment_consultation_cell and scans the
+    # whole round for every member; this way it seeks uq_comment_member_id_section_id.
+    commented = (
+        select(Comment.id)
+        .join(Section, Section.id == Comment.section_id)
+        .where(Comment.member_id == Member.id, Section.consultation_id == consultation_id)
+        .exists()
+    )
+    return or_(Progress.id.is_not(None), commented)
+
+
+async def cell_members(
+    session: AsyncSession, consultation_id: int, cell_id: int
+) -> list[MemberStatus]:
+    """The cell's roster with each member's status, by name."""
+    blocked = Member.unreachable_at.is_not(None)
+    reachable = and_(exists().where(Identity.member_id == Member.id), ~blocked)
+    status = case(
+        (Progress.finished_at.is_not(None), Status.FINISHED.value),
+        (_started(consultation_id), Status.STARTED.value),
+        else_=Status.NOT_STARTED.value,
+    )
+    result = await session.execute(
+        select(Member.id, Member.full_name, Member.role, status, reachable, blocked)
+        .outerjoin(
+            Progress,
+            and_(Progress.member_id == Member.id, Progress.consultation_id == consultation_id),
+        )
+        .where(Member.cell_id == cell_id)
+        .order_by(Member.full_name, Member.id)
+    )
+    return [
+        MemberStatus(id_, name, Role(role), Status(state), bool(linked), bool(gone))
+        for id_, name, role, state, linked, gone in result
+    ]
+
+
+async def cell_tallies(
+    session: AsyncSession, consultation_id: int, cell_id: int
+) -> dict[int, Tally]:
+    """Answered counts and choice spread per section id, for comments kept under this cell."""
+    has_text = func.sum(case((Comment.text != "", 1), else_=0))
+    result = await session.execute(
+        select(Comment.section_id, Comment.choice, func.count(), has_text)
+        .where(
+            Comment.cell_id == cell_id,
+            Comment.consultation_id == consultation_id,
+            or_(Comment.choice.is_not(None), Comment.text != ""),
+        )
+        .group_by(Comment.section_id, Comment.choice)
+    )
+    spread: dict[int, dict[str | None, int]] = {}
+    texts: dict[int, int] = {}
+    for section_id, choice, count, with_text in result:
+        spread.setdefault(section_id, {})[choice] = int(count)
+        texts[section_id] = texts.get(section_id, 0) + int(with_text or 0)
+    return {
+        section_id: Tally(section_id, sum(choices.values()), texts[section_id], choices)
+        for section_id, choices in spread.items()
+    }
+
+
+def _per_cell(consultation_id: int) -> Subquery:
+    """Members, finished and started-not-finished per cell, in one pass over the roster."""
+    finished = Progress.finished_at.is_not(None)
+    return (
+        select(
+            Member.cell_id.label("cell_id"),
+            func.count().label("total"),
+            func.count(Progress.finished_at).label("finished"),
+            func.sum(case((and_(~finished, _started(consultation_id)), 1), else_=0)).label(
+                "started"
+            ),
+        )
+        .outerjoin(
+            Progress,
+            and_(Progress.member_id == Member.id, Progress.consultation_id == consultation_id),
+        )
+        .group_by(Member.cell_id)
+        .subquery()
+    )
+
+
+async def overview(
+    session: AsyncSession,
+    consultation_id: int,
+    *,
+    cell_code: str | None = None,
+    offset: int = 0,
+    limit: int | None = None,
+) -> list[CellRow]:
+    """Every cell, those needing attention first: not submitted, then lowest share finished."""
+    counts = _per_cell(consultation_id)
+    total = func.coalesce(counts.c.total, 0)
+    finished = func.coalesce(counts.c.finished, 0)
+    submitted = and_(CellSubmission.id.is_not(None), CellSubmission.reopened_at.is_(None))
+    share = case((total == 0, 1.0), else_=cast(finished, Float) / total)
+    stmt = (
+        select(
+            Organization.name,
+            Cell.id,
+            Cell.code,
+            Cell.name,
+            total,
+            finished,
+            func.coalesce(counts.c.started, 0),
+            CellSubmission.submitted_at,
+            CellSubmission.reopened_at,
+        )
+        .join(Organization, Organization.id == Cell.organization_id)
+        .outerjoin(counts, counts.c.cell_id == Cell.id)
+        .outerjoin(
+            CellSubmission,
+            and_(
+                CellSubmission.cell_id == Cell.id,
+                CellSubmission.consultation_id == consultation_id,
+            ),
+        )
+        .order_by(case((submitted, 1), else_=0), share, Organization.name, Cell.code)
+        .offset(offset)
+        .limit(limit)
+    )
+    if cell_code is not None:
+        stmt = stmt.where(Cell.code == cell_code)
+    result = await session.execute(stmt)
+    return [
+        CellRow(org, cell_id, code, name, int(t), int(f), int(s), None if reopened else at)
+        for org, cell_id, code, name, t, f, s, at, reopened in result
+    ]
+
+
+async def totals(session: AsyncSession, consultation_id: int) -> Totals:
+    """The whole bloc at once: cells, cells submitted, members finished and started."""
+    counts = _per_cell(consultation_id)
+    members = await session.execute(
+        select(
+            func.coalesce(func.sum(counts.c.total), 0),
+            func.coalesce(func.sum(counts.c.finished), 0),
+            func.coalesce(func.sum(counts.c.started), 0),
+        )
+    )
+    m_total, m_finished, m_started = members.one()
+    cells = await session.execute(
+        select(
+            func.count(Cell.id),
+            func.count(CellSubmission.id).filter(CellSubmission.reopened_at.is_(None)),
+        ).outerjoin(
+            CellSubmission,
+            and_(
+                CellSubmission.cell_id == Cell.id,
+                CellSubmission.consultation_id == consultation_id,
+            ),
+        )
+    )
+    c_total, c_submitted = cells.one()
+    return Totals(int(c_total), int(c_submitted), int(m_total), int(m_finished), int(m_started))
+
+
+async def cell_by_code(session: AsyncSession, code: str) -> Cell | None:
+    result = await session.execute(select(Cell).where(Cell.code == code))
+    return result.scalar_one_or_none()
+
+
+async def section_comments(
+    session: AsyncSession, cell_id: int, section_id: int
+) -> list[tuple[str, str | None, str]]:
+    """(member name, choice, text) of the cell's comments on one section, by name."""
+    result = await session.execute(
+        select(Member.full_name, Comment.choice, Comment.text)
+        .join(Member, Member.id == Comment.member_id)
+        .where(
+            Comment.cell_id == cell_id,
+            Comment.section_id == section_id,
+            or_(Comment.choice.is_not(None), Comment.text != ""),
+        )
+        .order_by(Member.full_name, Member.id)
+    )
+    return [(name, choice, text) for name, choice, text in result]

@@ -1,0 +1,35 @@
+"""The benchmark harness at toy size, so it cannot rot: figures come out (never timed here)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bench.__main__ import main
+
+TOY = [
+    "--members", "100", "--updates", "20", "--warmup", "5", "--paced-seconds", "0.5",
+    "--no-postgres", "--reminder-sizes", "10", "--reminder-window-sizes", "40", "--window", "0.5",
+    "--export-sizes", "200", "--growth-sizes", "200", "--in-process",
+]
+
+
+@pytest.mark.filterwarnings("ignore::ResourceWarning")
+def test_every_benchmark_produces_figures(tmp_path: Path) -> None:
+    output = tmp_path / "BENCHMARKS.md"
+    results = main([*TOY, "--output", str(output)])
+
+    (sqlite,) = results.updates
+    assert sqlite.echo.rate > 0 and sqlite.ours.rate > 0 and sqlite.paced is not None
+    assert sqlite.ours.unanswered == 0 and sqlite.ours.problems == 0
+    assert sqlite.ours.violations == 0
+    assert [f.recipients for f in results.fanout] == [10, 40]
+    assert all(f.rate > 0 and f.duplicates == 0 for f in results.fanout)
+    assert {(e.kind, e.rows) for e in results.exports} == {("csv", 201), ("xlsx", 201)}
+    assert results.growth[0].members == 200 and results.growth[0].office_ms > 0
+    assert results.plans
+    text = output.read_text(encoding="utf-8")
+    for heading in ("## Machine", "## Targets", "## 1. Updates", "## 2. Reminder fan-out",
+                    "## 3. Export", "## 4. Growth"):
+        assert heading in text

@@ -1,0 +1,317 @@
+"""The Zalo adapter alone, over real HTTP to the fake: events in, numbered text out, errors."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Sequence
+from typing import Any
+
+import pytest
+import pytest_asyncio
+from pydantic import ValidationError
+
+from bot import runner
+from bot.channels.base import ChatUnreachable, RetryLater
+from bot.channels.zalo import MalformedEvent, ZaloChannel, ZaloClient, ZaloNetworkError
+from bot.config import Settings
+from bot.conversation import Button, Document, Inbound, Kind, Outgoing, Reply
+from bot.engine import StorageUnavailable
+from content import strings
+from tests.fakes.zalo_server import FakeZaloServer
+
+USER = "6ede9afa66b88fe6d6a9"
+to_inbound = ZaloChannel.to_inbound
+
+
+@pytest_asyncio.fixture
+async def zalo(fake_zalo_client: ZaloClient) -> AsyncIterator[ZaloChannel]:
+    yield ZaloChannel(fake_zalo_client, poll_timeout=1, retry_delay=0.01)
+
+
+def event(name: str = "message.text.received", **message: Any) -> dict[str, Any]:
+    base = {
+        "from": {"id": USER, "display_name": "Hà", "is_bot": False},
+        "chat": {"id": USER, "chat_type": "PRIVATE"},
+        "message_id": "2d758cb5e222177a4e35",
+        "date": 1750316131602,
+    }
+    return {"event_name": name, "message": base | message}
+
+
+# ---- inbound -------------------------------------------------------------------
+
+
+def test_text_becomes_text_keyed_by_message_id() -> None:
+    inbound = to_inbound(event(text="Nhất trí"))
+
+    assert inbound == Inbound(
+        channel="zalo", user_id=USER, chat_id=USER, kind=Kind.TEXT, text="Nhất trí",
+        message_id="2d758cb5e222177a4e35", update_key="zalo:2d758cb5e222177a4e35",
+    )
+
+
+def test_slash_text_is_a_command() -> None:
+    inbound = to_inbound(event(text="/start 1111 2222"))
+
+    assert inbound is not None
+    assert (inbound.kind, inbound.command, inbound.text) == (Kind.COMMAND, "start", "1111 2222")
+
+
+@pytest.mark.parametrize(
+    ("name", "media"),
+    [
+        ("message.image.received", "photo"),
+        ("message.sticker.received", "sticker"),
+        ("message.voice.received", "voice"),
+        ("message.unsupported.received", "other"),
+    ],
+)
+def test_media_events_are_unsupported_with_their_kind(name: str, media: str) -> None:
+    inbound = to_inbound(event(name))
+
+    assert inbound is not None and (inbound.kind, inbound.media) == (Kind.UNSUPPORTED, media)
+
+
+@pytest.mark.parametrize(
+    "ignored",
+    [
+        event(text="@bot xin chào", chat={"id": "g1", "chat_type": "GROUP"}),
+        event(text="tôi là bot", **{"from": {"id": "b1", "is_bot": True}}),
+        {"event_name": "message.reaction.received", "message": {}},  # a kind added later
+    ],
+)
+def test_groups_bots_and_unknown_kinds_are_ignored(ignored: dict[str, Any]) -> None:
+    assert to_inbound(ignored) is None
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "a string",
+        {"event_name": "message.text.received"},
+        {"event_name": 5, "message": {}},
+        event(text=12),
+        event(text="x", chat="6ede"),
+        event(text="x", **{"from": {"id": {"nested": 1}}}),
+        event(text="x", message_id=["list"]),
+    ],
+)
+def test_malformed_events_raise(bad: Any) -> None:
+    with pytest.raises(MalformedEvent):
+        to_inbound(bad)
+
+
+# ---- outbound ------------------------------------------------------------------
+
+CHOICES = ((Button("Nhất trí", "m:c:1:0"),), (Button("Không nhất trí", "m:c:1:2"),))
+
+
+async def test_buttons_become_numbered_lines(zalo: ZaloChannel, fake_zalo: FakeZaloServer) -> None:
+    await zalo.send(USER, Reply("Mục 1/23", buttons=CHOICES))
+
+    assert fake_zalo.texts(USER) == [
+        f"Mục 1/23\n\n{strings.CHOOSE_BY_NUMBER}\n1 – Nhất trí\n2 – Không nhất trí"
+    ]
+
+
+async def test_long_text_is_cut_under_2000_with_the_choices_in_the_last_piece(
+    zalo: ZaloChannel, fake_zalo: FakeZaloServer
+) -> None:
+    sentence = "Đảng bộ Khối lãnh đạo thực hiện thắng lợi nhiệm vụ chính trị của địa phương. "
+    text = "\n\n".join(sentence * 8 for _ in range(10))  # about 6,300 characters
+
+    await zalo.send(USER, Reply(text, buttons=CHOICES))
+
+    pieces = fake_zalo.texts(USER)
+    assert len(pieces) == 4 and all(len(p) <= 2000 for p in pieces)
+    assert "1 – Nhất trí" in pieces[-1] and not any("Nhất trí\n" in p for p in pieces[:-1])
+    assert " ".join(" ".join(pieces).split()).startswith(" ".join(text.split()))
+    assert fake_zalo.violations == []
+
+
+async def test_a_document_is_announced_with_where_to_get_it(
+    zalo: ZaloChannel, fake_zalo: FakeZaloServer
+) -> None:
+    document = Document("y-kien-chi-bo.csv", b"a,b\n", caption="Ý kiến chi bộ: 12 dòng.")
+
+    await zalo.send(USER, Reply("", document=document))
+
+    [text] = fake_zalo.texts(USER)
+    assert text.startswith("Ý kiến chi bộ: 12 dòng.")
+    assert "y-kien-chi-bo.csv" in text and "Telegram" in text and "gopy export" in text
+
+
+async def test_server_errors_are_retried(zalo: ZaloChannel, fake_zalo: FakeZaloServer) -> None:
+    fake_zalo.fail_next("sendMessage", error_code=502, times=2)
+
+    await zalo.send(USER, Reply("Mục 1"))
+
+    assert fake_zalo.texts(USER) == ["Mục 1"]
+
+
+async def test_a_blocked_member_is_unreachable(zalo: ZaloChannel, fake_zalo: FakeZaloServer) -> None:
+    fake_zalo.block_user(USER)
+
+    with pytest.raises(ChatUnreachable):
+        await zalo.send(USER, Reply("Nhắc góp ý"))
+
+
+async def test_too_many_requests_before_anything_shown_is_left_to_the_sender(
+    zalo: ZaloChannel, fake_zalo: FakeZaloServer
+) -> None:
+    fake_zalo.fail_next("sendMessage", error_code=429)
+
+    with pytest.raises(RetryLater):
+        await zalo.send(USER, Reply("Mục 1"))
+
+
+async def test_too_many_requests_mid_reply_never_repeats_a_piece(
+    fake_zalo: FakeZaloServer, fake_zalo_client: ZaloClient
+) -> None:
+    zalo = ZaloChannel(fake_zalo_client, retry_delay=0.01)
+    text = "\n\n".join(["Đoạn văn dài. " * 100] * 2)  # two pieces
+
+    sent = asyncio.create_task(zalo.send(USER, Reply(text)))
+    await fake_zalo.wait_for_messages(USER, 1)
+    fake_zalo.fail_next("sendMessage", error_code=429)
+    await sent
+
+    assert len(fake_zalo.texts(USER)) == 2
+
+
+async def test_network_errors_never_show_the_token(
+    fake_zalo: FakeZaloServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    client = ZaloClient(fake_zalo.token, "http://127.0.0.1:9")  # nothing listens on port 9
+    zalo = ZaloChannel(client, retry_delay=0.01)
+    caplog.set_level(logging.DEBUG)
+    try:
+        with pytest.raises(ZaloNetworkError) as caught:
+            await zalo.send(USER, Reply("Mục 1"))
+    finally:
+        await client.close()
+
+    secret = fake_zalo.token.split(":", 1)[1]
+    assert secret not in str(caught.value) and secret not in caplog.text
+
+
+# ---- long polling --------------------------------------------------------------
+
+
+class Recorder:
+    """A stand-in for the engine and delivery: remembers what it was given."""
+
+    def __init__(self, fail_first: int = 0) -> None:
+        self.handled: list[Inbound] = []
+        self.delivered: list[tuple[str, Sequence[Outgoing]]] = []
+        self._fail = fail_first
+
+    async def handle(self, inbound: Inbound) -> list[Outgoing]:
+        if self._fail:
+            self._fail -= 1
+            raise StorageUnavailable(inbound.update_key)
+        self.handled.append(inbound)
+        return [Reply(f"đã nhận: {inbound.text or inbound.media}")]
+
+    async def deliver(self, channel: Any, chat_id: str, out: Sequence[Outgoing]) -> None:
+        self.delivered.append((chat_id, out))
+        for item in out:
+            assert isinstance(item, Reply)
+            await channel.send(chat_id, item)
+
+
+async def poll_until(zalo: ZaloChannel, recorder: Recorder, done: Any) -> None:
+    stop = asyncio.Event()
+    task = asyncio.create_task(zalo.poll(recorder.handle, recorder.deliver, stop))
+    try:
+        await done()
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, timeout=10)
+
+
+@pytest.mark.parametrize("shape", ["single", "array", "bare"])
+async def test_polling_handles_every_shape_in_order(shape: str) -> None:
+    async with FakeZaloServer(shape=shape) as server:  # type: ignore[arg-type]
+        client = ZaloClient(server.token, server.url)
+        zalo = ZaloChannel(client, poll_timeout=1, retry_delay=0.01)
+        recorder = Recorder()
+        for text in ("một", "hai", "ba"):
+            server.push_text(USER, text)
+        server.push_sticker(USER)
+        try:
+            await poll_until(zalo, recorder, lambda: server.wait_for_messages(USER, 4))
+        finally:
+            await client.close()
+
+    assert [i.text or i.media for i in recorder.handled] == ["một", "hai", "ba", "sticker"]
+    assert server.texts(USER) == ["đã nhận: một", "đã nhận: hai", "đã nhận: ba", "đã nhận: sticker"]
+
+
+async def test_polling_clears_a_webhook_first(zalo: ZaloChannel, fake_zalo: FakeZaloServer) -> None:
+    fake_zalo.webhook = {"url": "https://old.example.vn/hook", "updated_at": 1}
+
+    await poll_until(zalo, Recorder(), lambda: fake_zalo.wait_until(
+        lambda: fake_zalo.long_polls_waiting == 1))
+
+    assert fake_zalo.webhook["url"] == "" and fake_zalo.violations == []
+
+
+async def test_an_event_handed_over_while_stopping_is_still_handled(
+    zalo: ZaloChannel, fake_zalo: FakeZaloServer
+) -> None:
+    recorder = Recorder()
+    stop = asyncio.Event()
+    task = asyncio.create_task(zalo.poll(recorder.handle, recorder.deliver, stop))
+    await fake_zalo.wait_until(lambda: fake_zalo.long_polls_waiting == 1)
+
+    stop.set()
+    fake_zalo.push_text(USER, "gửi đúng lúc dừng")
+    await asyncio.wait_for(task, timeout=10)
+
+    assert [i.text for i in recorder.handled] == ["gửi đúng lúc dừng"]
+
+
+async def test_an_event_is_kept_until_the_database_saves_it(
+    zalo: ZaloChannel, fake_zalo: FakeZaloServer
+) -> None:
+    recorder = Recorder(fail_first=2)
+    fake_zalo.push_text(USER, "ý kiến quan trọng")
+
+    await poll_until(zalo, recorder, lambda: fake_zalo.wait_for_messages(USER, 1))
+
+    assert [i.text for i in recorder.handled] == ["ý kiến quan trọng"]
+
+
+async def test_polling_survives_server_errors(zalo: ZaloChannel, fake_zalo: FakeZaloServer) -> None:
+    fake_zalo.fail_next("getUpdates", error_code=500, times=2)
+    fake_zalo.push_text(USER, "vẫn tới")
+    recorder = Recorder()
+
+    await poll_until(zalo, recorder, lambda: fake_zalo.wait_for_messages(USER, 1))
+
+    assert [i.text for i in recorder.handled] == ["vẫn tới"]
+
+
+# ---- settings and wiring -------------------------------------------------------
+
+
+def test_empty_settings_mean_no_zalo_and_a_short_secret_is_refused() -> None:
+    settings = Settings(zalo_bot_token="", zalo_webhook_url="", zalo_webhook_secret="",
+                        telegram_bot_token="", _env_file=None)  # type: ignore[arg-type]
+
+    assert (settings.zalo_bot_token, settings.zalo_webhook_url, settings.telegram_bot_token) == (
+        None, None, None)
+    assert runner.messenger_channels(settings) == []
+    with pytest.raises(ValidationError, match="8-256"):
+        Settings(zalo_webhook_secret="short", _env_file=None)  # type: ignore[arg-type]
+
+
+def test_gopy_run_builds_zalo_whenever_its_token_is_set() -> None:
+    settings = Settings(zalo_bot_token="12:abc", _env_file=None)  # type: ignore[arg-type]
+
+    [channel] = runner.messenger_channels(settings)
+
+    assert isinstance(channel, ZaloChannel) and runner.channel_caps("zalo") == ZaloChannel.caps
+    assert ZaloChannel.caps.max_text == 2000 and not ZaloChannel.caps.buttons
