@@ -52,7 +52,7 @@ class App:
 
     @property
     def delivery(self) -> Delivery:
-        return Delivery(self.channels, self.sessions)
+        return Delivery(self.channels, self.sessions, tz=self.settings.tz)
 
     async def close(self) -> None:
         for channel in self.channels.values():

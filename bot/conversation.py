@@ -51,6 +51,18 @@ class Document:
 
 
 @dataclass(frozen=True)
+class ExportRequest:
+    """A comments file to build after the event is saved, from a read-only snapshot:
+    a large export must not hold the database's write lock while members comment."""
+
+    consultation_id: int
+    filename: str
+    scope: str  # whose comments, for the caption: a cell's name or the whole bloc
+    xlsx: bool = False
+    cell_code: str | None = None
+
+
+@dataclass(frozen=True)
 class Reply:
     """What to show; a channel decides how (buttons, numbered lines, a prompt)."""
 
@@ -59,6 +71,7 @@ class Reply:
     ask_contact: bool = False  # offer "share my phone number" where the channel can
     clear_keyboard: bool = False  # remove a contact keyboard shown earlier
     document: Document | None = None
+    export: ExportRequest | None = None  # delivery builds it into a document, then sends it
 
     def all_buttons(self) -> list[Button]:
         return [button for row in self.buttons for button in row]

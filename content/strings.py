@@ -250,6 +250,7 @@ REOPENED = (
 )
 REOPEN_CLOSED = "Đã hết hạn góp ý ({deadline}) nên không mở lại được."
 DOWNLOAD_READY = "📥 Ý kiến của {scope}: {rows} dòng."
+EXPORT_PREPARING = "⏳ Đang chuẩn bị tệp, xin đồng chí chờ trong giây lát…"
 
 OFFICE_SUBMITTED = (
     "📥 {cell} ({organization}) đã chốt ý kiến lúc {when} (đồng chí {name}).\n"

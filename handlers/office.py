@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import io
-
-from bot.conversation import Button, Document, Outgoing, Reply
+from bot.conversation import Button, ExportRequest, Outgoing, Reply
 from bot.text import shorten
 from content import strings
 from handlers import cell_views as views
@@ -13,7 +11,6 @@ from handlers.context import Context
 from handlers.roles import has_role
 from handlers.views import cb
 from storage import progress
-from storage.exports import export_csv, export_xlsx
 from storage.models import Consultation, Role
 from storage.progress import CellRow
 
@@ -108,11 +105,8 @@ def _export_menu() -> Reply:
 
 
 async def download(ctx: Context, consultation: Consultation, *, xlsx: bool) -> list[Outgoing]:
-    """All comments of the bloc as a document in the chat."""
-    out = io.BytesIO()
-    export = export_xlsx if xlsx else export_csv
-    rows = await export(ctx.session, out, consultation.id, tz=ctx.tz)
+    """All comments of the bloc as a document in the chat, built after this event is saved."""
     stamp = ctx.now.astimezone(ctx.tz).strftime("%Y%m%d-%H%M")
     filename = f"gop-y-toan-khoi-{stamp}.{'xlsx' if xlsx else 'csv'}"
-    text = strings.DOWNLOAD_READY.format(scope=strings.EXPORT_SCOPE_ALL, rows=rows)
-    return [Reply(text, document=Document(filename, out.getvalue()))]
+    request = ExportRequest(consultation.id, filename, strings.EXPORT_SCOPE_ALL, xlsx=xlsx)
+    return [Reply(strings.EXPORT_PREPARING, export=request)]

@@ -6,11 +6,10 @@ payload with more parts than expected is answered as a stale button.
 
 from __future__ import annotations
 
-import io
 import re
 from datetime import timedelta
 
-from bot.conversation import Button, Document, Outgoing, Reply
+from bot.conversation import Button, ExportRequest, Outgoing, Reply
 from bot.text import fold
 from content import strings
 from handlers import cell_views as views
@@ -21,7 +20,6 @@ from handlers.roles import has_role
 from handlers.views import cb
 from storage import progress, submissions
 from storage.consultations import is_open, list_sections, section_at, section_by_id
-from storage.exports import export_csv
 from storage.models import Role
 from storage.progress import Status
 
@@ -219,14 +217,13 @@ async def delete_opinion(ctx: Context, section_id: int) -> list[Outgoing]:
 
 
 async def download(ctx: Context) -> list[Outgoing]:
-    """The cell's comments as a CSV document in the chat."""
-    cell, out = cell_of(ctx), io.BytesIO()
-    rows = await export_csv(ctx.session, out, round_of(ctx).id, cell.code, tz=ctx.tz)
+    """The cell's comments as a CSV document in the chat, built after this event is saved."""
+    cell = cell_of(ctx)
     stamp = ctx.now.astimezone(ctx.tz).strftime("%Y%m%d-%H%M")
     name = re.sub(r"[^a-z0-9]+", "-", fold(cell.code)).strip("-") or str(cell.id)
-    document = Document(f"gop-y-{name}-{stamp}.csv", out.getvalue())
-    text = strings.DOWNLOAD_READY.format(scope=cell.name, rows=rows)
-    return [Reply(text, document=document)]
+    request = ExportRequest(round_of(ctx).id, f"gop-y-{name}-{stamp}.csv", cell.name,
+                            cell_code=cell.code)
+    return [Reply(strings.EXPORT_PREPARING, export=request)]
 
 
 _WITH_ARG = {

@@ -83,15 +83,15 @@ async def test_download_all_comments_as_csv_and_xlsx(
     office = await person(engine, "office")
     await office.command("xuat")
     await office.tap("CSV")
-    [reply] = office.replies
-    assert reply.document is not None and reply.document.filename.endswith(".csv")
-    assert reply.document.content.startswith(codecs.BOM_UTF8)
-    assert "Lê Minh Chí" in reply.document.content.decode("utf-8-sig") and "3 dòng" in reply.text
+    document = await office.document()
+    assert document.filename.endswith(".csv")
+    assert document.content.startswith(codecs.BOM_UTF8)
+    assert "Lê Minh Chí" in document.content.decode("utf-8-sig") and "3 dòng" in document.caption
     await office.command("xuat")
     await office.tap("XLSX")
-    [reply] = office.replies
-    assert reply.document is not None and reply.document.filename.endswith(".xlsx")
-    book = openpyxl.load_workbook(io.BytesIO(reply.document.content))
+    document = await office.document()
+    assert document.filename.endswith(".xlsx")
+    book = openpyxl.load_workbook(io.BytesIO(document.content))
     assert book[strings.EXPORT_SHEET].max_row == 4
 
 
@@ -103,7 +103,7 @@ async def test_office_commands_are_invisible_to_others(
         for payload in OFFICE_PAYLOADS:
             await chat.press(payload)
             assert chat.text == strings.STALE_BUTTON, (who, payload)
-            assert all(r.document is None for r in chat.replies)
+            assert all(r.document is None and r.export is None for r in chat.replies)
         await chat.command("tonghop")
         assert chat.text.startswith(strings.UNKNOWN_COMMAND.split("«")[0]), who
         await chat.say("tổng hợp")

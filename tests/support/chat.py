@@ -5,7 +5,8 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass, field
 
-from bot.conversation import Inbound, Kind, Notify, Outgoing, Reply
+from bot.conversation import Document, Inbound, Kind, Notify, Outgoing, Reply
+from bot.delivery import Delivery
 from bot.engine import ConversationEngine
 
 _updates = itertools.count(1)
@@ -64,6 +65,13 @@ class Chat:
                     return await self.press(button.data)
         shown = [b.label for r in self.replies for b in r.all_buttons()]
         raise AssertionError(f"no button {label!r} among {shown}")
+
+    async def document(self) -> Document:
+        """The file the last answer offers, built as delivery would build it."""
+        [request] = [r.export for r in self.replies if r.export is not None]
+        built = await Delivery({}, self.engine._factory).build_export(request)
+        assert built.document is not None
+        return built.document
 
     @property
     def text(self) -> str:
