@@ -152,18 +152,22 @@ async def _shared(server: WebhookServer | None, settings: Settings) -> AsyncIter
 async def run_console(settings: Settings, *, phone: str | None, sample: bool = False) -> None:
     """A chat in this terminal, on the real database and the real conversation core."""
     app = await bootstrap.build(settings)
+    if settings.log_level.upper() == "INFO":
+        # The terminal is the member's screen here: only problems go to the log.
+        logging.getLogger().setLevel(logging.WARNING)
     console = ConsoleChannel()
     app.add_channel(console)
     try:
         if sample:
             await ensure_sample(app)
-        if phone:
-            await _link_console(app, phone)
         print("Gõ như trong Telegram/Zalo; gõ số để bấm nút; [sticker] để thử nhãn dán; Ctrl-D để thoát.\n")
         delivery = app.delivery
-        first = console.to_inbound("/start")
-        assert first is not None
-        await delivery.deliver(console, CONSOLE_USER, await app.engine.handle(first))
+        if phone:
+            await _link_console(app, phone)  # answers with the introduction
+        else:
+            first = console.to_inbound("/start")
+            assert first is not None
+            await delivery.deliver(console, CONSOLE_USER, await app.engine.handle(first))
         while (line := await console.read_line()) is not None:
             inbound = console.to_inbound(line)
             if inbound is not None:
