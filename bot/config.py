@@ -16,7 +16,7 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
 
-    database_url: str = DEFAULT_DB
+    database_url: str = Field(default=DEFAULT_DB, repr=False)  # may hold a password
     timezone: str = "Asia/Ho_Chi_Minh"
     log_level: str = "INFO"
 

@@ -60,7 +60,7 @@ class WebhookServer:
         if self._port == 0:  # tests ask for any free port
             server = site._server
             assert server is not None
-            self._port = server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+            self._port = server.sockets[0].getsockname()[1]  # type: ignore[union-attr,attr-defined]
         log.info("webhook server on %s:%d", self._host, self._port)
 
     async def stop(self) -> None:

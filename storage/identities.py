@@ -102,3 +102,8 @@ async def mark_unreachable(session: AsyncSession, channel: str, chat_id: str, no
         .values(unreachable_at=now)
     )
     return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def clear_unreachable(session: AsyncSession, member_id: int) -> None:
+    """Reached on another of their chats after all: not unreachable."""
+    await session.execute(update(Member).where(Member.id == member_id).values(unreachable_at=None))

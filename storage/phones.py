@@ -11,8 +11,7 @@ def normalize_phone(raw: str) -> str | None:
     Returns None when the text is not a plausible Vietnamese mobile or landline number.
     """
     digits = re.sub(r"[\s.\-()]", "", raw.strip())
-    if digits.startswith("+"):
-        digits = digits[1:]
+    digits = digits.removeprefix("+")
     if not digits.isdigit():
         return None
     if digits.startswith("84") and len(digits) in (11, 12):

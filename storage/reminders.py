@@ -18,7 +18,9 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, and_, exists, func, insert, not_, or_, select, update
+from sqlalchemy import ColumnElement, and_, exists, func, not_, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import (
@@ -127,8 +129,11 @@ async def plan(
         return 0
     people = await audience(session, consultation_id, slot, channels)
     if people:
+        # Another process may plan the same slot at the same moment: its rows stand.
+        dialect = session.get_bind().dialect.name
+        upsert = pg_insert if dialect == "postgresql" else sqlite_insert
         await session.execute(
-            insert(ReminderSent),
+            upsert(ReminderSent).on_conflict_do_nothing(),
             [
                 {"consultation_id": consultation_id, "slot": slot, "member_id": d.member_id,
                  "cell_id": d.cell_id, "sent_at": now, "status": PENDING}

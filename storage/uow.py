@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from types import TracebackType
+from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -23,7 +24,7 @@ class UnitOfWork:
             raise RuntimeError("unit of work used outside 'async with'")
         return self._session
 
-    async def __aenter__(self) -> UnitOfWork:
+    async def __aenter__(self) -> Self:
         self._session = self._factory()
         if self._write:
             await self._session.connection(execution_options=WRITE)

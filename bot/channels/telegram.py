@@ -228,7 +228,7 @@ class TelegramChannel:
                     return  # the rest of this chat waits, to keep its order
                 try:
                     await deliver(self, chat_id, out)
-                except TelegramAPIError:
+                except Exception:  # the update is saved; a failed reply must not stop polling
                     log.exception("reply to update %s not delivered", inbound.update_key)
 
         await asyncio.gather(*(run_chat(chat, items) for chat, items in by_chat.items()))
@@ -262,7 +262,7 @@ class TelegramChannel:
     async def _deliver_logged(self, deliver: Deliver, inbound: Inbound, out: Sequence[Outgoing]) -> None:
         try:
             await deliver(self, inbound.chat_id, out)
-        except TelegramAPIError:
+        except Exception:  # the update is saved; the member may have to ask again
             log.exception("reply to update %s not delivered", inbound.update_key)
 
     async def set_webhook(self, url: str, secret: str) -> None:
