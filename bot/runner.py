@@ -21,6 +21,7 @@ from bot.channels.telegram import TelegramChannel, make_bot
 from bot.channels.zalo import DEFAULT_PATH, ZaloChannel, ZaloClient, zalo_webhook
 from bot.config import Settings
 from bot.conversation import ChannelCaps, Inbound, Kind
+from bot.leader import Leadership
 from bot.scheduler import ReminderScheduler
 from bot.webhook import WebhookServer
 from content.draft_parser import parse_draft
@@ -53,7 +54,9 @@ async def run(settings: Settings) -> None:
     channels = messenger_channels(settings)
     for channel in channels:
         app.add_channel(channel)
-    scheduler = ReminderScheduler(app.reminders(), settings.tz)
+    scheduler = ReminderScheduler(
+        app.reminders(), settings.tz, leader=Leadership(app.db, settings.sqlite_path())
+    )
     try:
         scheduler.start()
         await serve(app, channels, stop)

@@ -18,6 +18,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from bot.leader import Leadership
 from bot.reminders import Outcome, Reminders
 
 log = logging.getLogger(__name__)
@@ -30,9 +31,15 @@ class ReminderScheduler:
     """Runs `Reminders.run_due` every minute and at the next moment something is due."""
 
     def __init__(
-        self, reminders: Reminders, tz: ZoneInfo, *, every: timedelta = timedelta(minutes=1)
+        self,
+        reminders: Reminders,
+        tz: ZoneInfo,
+        *,
+        every: timedelta = timedelta(minutes=1),
+        leader: Leadership | None = None,
     ) -> None:
         self._reminders = reminders
+        self._leader = leader
         self._every = every
         self._scheduler = AsyncIOScheduler(timezone=tz)
         self._current: asyncio.Future[list[Outcome]] | None = None
@@ -48,6 +55,8 @@ class ReminderScheduler:
 
     async def tick(self) -> list[Outcome]:
         """One run: send what is due, then arm the one-off job for what comes next."""
+        if self._leader is not None and not await self._leader.acquire():
+            return []  # another worker holds the scheduler; ask again next tick
         try:
             outcomes = await self._reminders.run_due()
         except Exception:
@@ -71,6 +80,8 @@ class ReminderScheduler:
                 await asyncio.gather(current, return_exceptions=True)
         if self._scheduler.running:
             self._scheduler.shutdown(wait=False)
+        if self._leader is not None:
+            await self._leader.release()
 
     async def _job(self) -> None:
         if self._current is not None and not self._current.done():
