@@ -22,9 +22,15 @@ class CommandError(Exception):
 def slot_lines(app: App, deadline: datetime, rules: Sequence[dict[str, Any]]) -> list[str]:
     """The policy and its slots in local time, as the Office reads them."""
     tz = app.settings.tz
-    lines = [strings.CLI_REMIND_POLICY.format(policy=format_policy(rules), timezone=app.settings.timezone)]
+    lines = [
+        strings.CLI_REMIND_POLICY.format(
+            policy=format_policy(rules), timezone=app.settings.timezone
+        )
+    ]
     found = slots(deadline, rules, tz)
-    lines += [strings.CLI_REMIND_SLOT.format(when=local(s.at, tz), days=s.days_before) for s in found]
+    lines += [
+        strings.CLI_REMIND_SLOT.format(when=local(s.at, tz), days=s.days_before) for s in found
+    ]
     if not found:
         lines.append(strings.CLI_REMIND_NO_SLOT)
     lines.append(strings.CLI_REMIND_DEADLINE.format(when=local(deadline, tz)))
@@ -37,13 +43,17 @@ async def show(app: App) -> list[str]:
         if consultation is None:
             raise CommandError(strings.CLI_NO_CONSULTATION)
         counts = await store.slot_counts(uow.session, consultation.id)
-    lines = [strings.CLI_REMIND_ROUND.format(id=consultation.id, title=consultation.title),
-             *slot_lines(app, consultation.deadline, consultation.reminders)]
+    lines = [
+        strings.CLI_REMIND_ROUND.format(id=consultation.id, title=consultation.title),
+        *slot_lines(app, consultation.deadline, consultation.reminders),
+    ]
     done = {slot: c for slot, c in counts.items() if not slot.startswith("nudge:")}
     if done:
         lines.append(strings.CLI_REMIND_DONE_TITLE)
-        lines += [strings.CLI_REMIND_DONE.format(slot=slot, detail=_detail(by_status))
-                  for slot, by_status in sorted(done.items())]
+        lines += [
+            strings.CLI_REMIND_DONE.format(slot=slot, detail=_detail(by_status))
+            for slot, by_status in sorted(done.items())
+        ]
     return lines
 
 
@@ -68,11 +78,17 @@ async def remind(app: App, *, dry_run: bool) -> list[str]:
     if dry_run:
         preview = await reminders.preview()
         if preview.slot is None:
-            after = local(preview.next_at, app.settings.tz) if preview.next_at else strings.CLI_REMIND_NO_NEXT
+            after = (
+                local(preview.next_at, app.settings.tz)
+                if preview.next_at
+                else strings.CLI_REMIND_NO_NEXT
+            )
             return [strings.CLI_REMIND_NOTHING_DUE.format(next=after)]
         lines = [strings.CLI_REMIND_PREVIEW.format(slot=preview.slot, count=len(preview.people))]
         lines += [
-            strings.CLI_REMIND_PREVIEW_LINE.format(cell=d.cell_name, name=d.full_name, why=_why(preview.slot, d))
+            strings.CLI_REMIND_PREVIEW_LINE.format(
+                cell=d.cell_name, name=d.full_name, why=_why(preview.slot, d)
+            )
             for d in preview.people
         ]
         return lines
@@ -81,14 +97,18 @@ async def remind(app: App, *, dry_run: bool) -> list[str]:
         return [strings.CLI_REMIND_NOTHING_RUN]
     return [
         strings.CLI_REMIND_RESULT.format(
-            slot=o.slot, planned=o.planned, detail=_detail(o.counts) or strings.CLI_REMIND_RESULT_EMPTY
+            slot=o.slot,
+            planned=o.planned,
+            detail=_detail(o.counts) or strings.CLI_REMIND_RESULT_EMPTY,
         )
         for o in outcomes
     ]
 
 
 def _detail(by_status: Mapping[str, int]) -> str:
-    return ", ".join(f"{strings.CLI_REMIND_STATUS.get(k, k)} {v}" for k, v in sorted(by_status.items()))
+    return ", ".join(
+        f"{strings.CLI_REMIND_STATUS.get(k, k)} {v}" for k, v in sorted(by_status.items())
+    )
 
 
 def _why(slot: str, due: store.Due) -> str:

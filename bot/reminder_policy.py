@@ -79,7 +79,9 @@ def slots(deadline: datetime, rules: Sequence[dict[str, Any]], tz: ZoneInfo) -> 
     return sorted(found.values(), key=lambda s: s.at)
 
 
-def due_slot(all_slots: Sequence[Slot], now: datetime, deadline: datetime, tz: ZoneInfo) -> Slot | None:
+def due_slot(
+    all_slots: Sequence[Slot], now: datetime, deadline: datetime, tz: ZoneInfo
+) -> Slot | None:
     """The slot to send now: the latest one already due, so a late start sends one, not a burst."""
     if now >= deadline or is_quiet(now, tz):
         return None
@@ -92,6 +94,6 @@ def next_event(
 ) -> datetime | None:
     """The next moment something is due (a slot, the deadline, the morning after a quiet night)."""
     upcoming = [s.at for s in all_slots if s.at > now] + ([deadline] if deadline > now else [])
-    if is_quiet(now, tz):
-        upcoming.append(next_allowed(now, tz))
+    if is_quiet(now, tz) and any(s.at <= now for s in all_slots):
+        upcoming.append(next_allowed(now, tz))  # a slot held back by the night
     return min(upcoming) if upcoming else None

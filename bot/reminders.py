@@ -9,8 +9,10 @@ marked 'sent' (or 'unreachable') as soon as the platform answers.
 
 - A crash or restart before the claim: the row is still pending and the next run
   sends it. Nobody is skipped.
-- A send that fails (network down, repeated 429, the run cancelled): the row goes
-  back to pending and is tried at the next tick. Nobody is skipped.
+- A send that fails (network down, repeated 429): the row goes back to pending and
+  is tried at the next tick. Nobody is skipped. The same when the run is cancelled;
+  if that lands while a request is on the wire, that one may be sent twice, which is
+  why `gopy run` stops by letting sends in flight finish (ReminderScheduler.shutdown).
 - A row already claimed or settled is never sent again, by this or any process.
 - The one window left: the process dies (power cut, kill -9) after the claim commit
   and before the 'sent' commit, i.e. while that one request is on the wire. Telegram
@@ -45,6 +47,7 @@ from storage import progress
 from storage import reminders as store
 from storage.consultations import current_consultation, section_count
 from storage.exports import export_csv
+from storage.identities import clear_unreachable
 from storage.models import Consultation
 from storage.uow import UnitOfWork
 
@@ -183,7 +186,11 @@ class Reminders:
                     return
                 outcome.counts[await self._deliver(person, reply)] += 1
 
-        await asyncio.gather(*(worker() for _ in range(min(self._workers, len(due)))))
+        # A TaskGroup, not gather: when the run is stopped, it waits for every worker to
+        # record what happened to its message before the run ends.
+        async with asyncio.TaskGroup() as group:
+            for _ in range(min(self._workers, len(due))):
+                group.create_task(worker())
         log.info("slot %s: planned %d, %s", slot, outcome.planned, dict(outcome.counts))
         return outcome
 
@@ -195,21 +202,30 @@ class Reminders:
             comments, with_text = await store.comment_totals(session, consultation.id)
             summary = notices.summary_text(consultation, self._tz, totals, comments, with_text)
             csv = await self._csv(session, consultation) if any(d.duty for d in due) else None
-            return [notices.deadline_notice(d, consultation, self._tz, summary=summary, csv=csv)
-                    for d in due]
+            return [
+                notices.deadline_notice(d, consultation, self._tz, summary=summary, csv=csv)
+                for d in due
+            ]
         sections = await section_count(session, consultation.id)
         answered = await store.answered_counts(session, consultation.id)
         cells = await store.cell_counts(session, consultation.id)
         return [
-            notices.reminder(d, consultation, self._tz, sections=sections,
-                             answered=answered.get(d.member_id, 0), cell=cells.get(d.cell_id))
+            notices.reminder(
+                d,
+                consultation,
+                self._tz,
+                sections=sections,
+                answered=answered.get(d.member_id, 0),
+                cell=cells.get(d.cell_id),
+            )
             for d in due
         ]
 
     async def _csv(self, session: AsyncSession, consultation: Consultation) -> Document:
         out = io.BytesIO()
         await export_csv(session, out, consultation.id, tz=self._tz)
-        name = strings.DEADLINE_FILE.format(stamp=self._clock.now().astimezone(self._tz).strftime("%Y%m%d-%H%M"))
+        stamp = self._clock.now().astimezone(self._tz).strftime("%Y%m%d-%H%M")
+        name = strings.DEADLINE_FILE.format(stamp=stamp)
         data = out.getvalue()
         if len(data) <= MAX_FILE:
             return Document(name, data)
@@ -226,14 +242,17 @@ class Reminders:
             nonlocal claimed
             if is_quiet(self._clock.now(), self._tz):
                 raise _Later("quiet hours")
-            async with UnitOfWork(self._sessions) as uow:
-                taken = await store.claim(uow.session, person.row_id, self._clock.now())
-                await uow.commit()
+            attempt = asyncio.ensure_future(self._claim(person.row_id))
+            try:
+                taken = await asyncio.shield(attempt)
+            except asyncio.CancelledError:
+                claimed = await attempt  # stopped mid-commit: know the outcome to put it back
+                raise
             if not taken:
                 raise _Later("claimed by another run")
             claimed = True
 
-        delivered = False
+        delivered = fell_back = False
         try:
             for channel, chat_id in person.chats:
                 sender = self._channels.get(channel)
@@ -242,10 +261,17 @@ class Reminders:
                 try:
                     await sender.send(chat_id, reply, on_turn=None if claimed else claim)
                 except ChatUnreachable:
+                    fell_back = True  # blocked there (and marked so): try their other chats
                     continue
                 delivered = True
                 menu = (channel, chat_id) if reply.buttons and not sender.caps.buttons else None
-                await self._settle([person.row_id], store.SENT, menu=menu, reply=reply)
+                await self._settle(
+                    [person.row_id],
+                    store.SENT,
+                    menu=menu,
+                    reply=reply,
+                    reached=person.member_id if fell_back else None,
+                )
                 return store.SENT
         except _Later:
             return "later"
@@ -262,6 +288,12 @@ class Reminders:
         await self._settle([person.row_id], store.UNREACHABLE)
         return store.UNREACHABLE
 
+    async def _claim(self, row_id: int) -> bool:
+        async with UnitOfWork(self._sessions) as uow:
+            taken = await store.claim(uow.session, row_id, self._clock.now())
+            await uow.commit()
+        return taken
+
     async def _settle(
         self,
         row_ids: list[int],
@@ -269,9 +301,12 @@ class Reminders:
         *,
         menu: tuple[str, str] | None = None,
         reply: Reply | None = None,
+        reached: int | None = None,
     ) -> None:
         async with UnitOfWork(self._sessions) as uow:
             await store.settle(uow.session, row_ids, status, self._clock.now())
+            if reached is not None:
+                await clear_unreachable(uow.session, reached)
             if menu is not None and reply is not None:
                 payloads = [b.data for b in reply.all_buttons()]
                 await store.remember_menu(uow.session, menu[0], menu[1], payloads)

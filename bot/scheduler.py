@@ -48,8 +48,12 @@ class ReminderScheduler:
         """Inside the running loop; the first run is now, to catch up on a missed slot."""
         self._scheduler.start()
         self._scheduler.add_job(
-            self._job, IntervalTrigger(seconds=self._every.total_seconds()), id=TICK,
-            next_run_time=datetime.now(UTC), coalesce=True, max_instances=1,
+            self._job,
+            IntervalTrigger(seconds=self._every.total_seconds()),
+            id=TICK,
+            next_run_time=datetime.now(UTC),
+            coalesce=True,
+            max_instances=1,
             misfire_grace_time=None,
         )
 
@@ -101,6 +105,9 @@ class ReminderScheduler:
                 self._scheduler.remove_job(NEXT)
             return
         self._scheduler.add_job(
-            self._job, DateTrigger(run_date=when), id=NEXT, replace_existing=True,
+            self._job,
+            DateTrigger(run_date=when),
+            id=NEXT,
+            replace_existing=True,
             misfire_grace_time=None,
         )

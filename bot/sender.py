@@ -1,4 +1,4 @@
-"""One outbound sender per channel: every message paced to the platform's limits, 429s waited out."""
+"""One outbound sender per channel: messages paced to the platform's limits, 429s waited out."""
 
 from __future__ import annotations
 

@@ -18,7 +18,9 @@ CELL_PROGRESS = cb("s", "p", 1)  # the secretary's progress screen: who is missi
 
 def local(moment: datetime, tz: ZoneInfo) -> str:
     t = moment.astimezone(tz)
-    return strings.DATE_FORMAT.format(hour=t.hour, minute=t.minute, day=t.day, month=t.month, year=t.year)
+    return strings.DATE_FORMAT.format(
+        hour=t.hour, minute=t.minute, day=t.day, month=t.month, year=t.year
+    )
 
 
 def reminder(
@@ -36,15 +38,30 @@ def reminder(
     if due.own:
         remaining = max(sections - answered, 0)
         own = strings.REMIND_OWN if remaining else strings.REMIND_OWN_CONFIRM
-        lines.append(own.format(title=consultation.title, remaining=remaining, count=sections,
-                                confirm=strings.BTN_CONFIRM))
+        lines.append(
+            own.format(
+                title=consultation.title,
+                remaining=remaining,
+                count=sections,
+                confirm=strings.BTN_CONFIRM,
+            )
+        )
         buttons.append((Button(strings.BTN_REMIND_CONTINUE, CONTINUE),))
     if due.duty and cell is not None:
-        blocked = strings.REMIND_CELL_UNREACHABLE.format(count=cell.unreachable) if cell.unreachable else ""
-        lines.append(strings.REMIND_CELL.format(
-            cell=due.cell_name, finished=cell.finished, total=cell.total,
-            not_started=cell.not_started, unreachable=blocked,
-        ))
+        blocked = (
+            strings.REMIND_CELL_UNREACHABLE.format(count=cell.unreachable)
+            if cell.unreachable
+            else ""
+        )
+        lines.append(
+            strings.REMIND_CELL.format(
+                cell=due.cell_name,
+                finished=cell.finished,
+                total=cell.total,
+                not_started=cell.not_started,
+                unreachable=blocked,
+            )
+        )
         buttons.append((Button(strings.BTN_REMIND_MISSING, CELL_PROGRESS),))
     lines.append(strings.REMIND_DEADLINE.format(deadline=local(consultation.deadline, tz)))
     return Reply("\n\n".join(lines), buttons=tuple(buttons))
@@ -61,8 +78,11 @@ def deadline_notice(
     """Mid-way members hear that commenting closed; the Office gets the summary and the CSV."""
     parts = []
     if due.own:
-        parts.append(strings.CLOSED_NOTICE.format(
-            title=consultation.title, deadline=local(consultation.deadline, tz)))
+        parts.append(
+            strings.CLOSED_NOTICE.format(
+                title=consultation.title, deadline=local(consultation.deadline, tz)
+            )
+        )
     if due.duty:
         parts.append(summary)
     return Reply("\n\n".join(parts), document=csv if due.duty else None)

@@ -64,7 +64,9 @@ class CellCount:
     unreachable: int
 
 
-def _columns(consultation_id: int, slot: str) -> tuple[ColumnElement[bool], ColumnElement[bool], ColumnElement[bool]]:
+def _columns(
+    consultation_id: int, slot: str
+) -> tuple[ColumnElement[bool], ColumnElement[bool], ColumnElement[bool]]:
     """(own, duty, wanted) for the member in the row, as SQL."""
     finished = exists().where(
         Progress.member_id == Member.id,
@@ -135,8 +137,14 @@ async def plan(
         await session.execute(
             upsert(ReminderSent).on_conflict_do_nothing(),
             [
-                {"consultation_id": consultation_id, "slot": slot, "member_id": d.member_id,
-                 "cell_id": d.cell_id, "sent_at": now, "status": PENDING}
+                {
+                    "consultation_id": consultation_id,
+                    "slot": slot,
+                    "member_id": d.member_id,
+                    "cell_id": d.cell_id,
+                    "sent_at": now,
+                    "status": PENDING,
+                }
                 for d in people
             ],
         )
@@ -150,8 +158,16 @@ async def pending(
     of those who no longer need it (finished, cell submitted, blocked the bot since)."""
     own, duty, wanted = _columns(consultation_id, slot)
     result = await session.execute(
-        select(ReminderSent.id, Member.id, Member.cell_id, Member.full_name, Cell.name,
-               own, duty, and_(wanted, _reachable(channels)))
+        select(
+            ReminderSent.id,
+            Member.id,
+            Member.cell_id,
+            Member.full_name,
+            Cell.name,
+            own,
+            duty,
+            and_(wanted, _reachable(channels)),
+        )
         .join(Member, Member.id == ReminderSent.member_id)
         .join(Cell, Cell.id == Member.cell_id)
         .where(
@@ -278,8 +294,7 @@ async def cell_counts(session: AsyncSession, consultation_id: int) -> dict[int, 
 async def comment_totals(session: AsyncSession, consultation_id: int) -> tuple[int, int]:
     """(comments with a choice or text, of which with text), for the closing summary."""
     result = await session.execute(
-        select(func.count(), func.count().filter(Comment.text != ""))
-        .where(
+        select(func.count(), func.count().filter(Comment.text != "")).where(
             Comment.consultation_id == consultation_id,
             or_(Comment.choice.is_not(None), Comment.text != ""),
         )

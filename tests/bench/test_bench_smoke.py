@@ -10,6 +10,7 @@ from bench.__main__ import main
 
 TOY = [
     "--members", "100", "--updates", "20", "--warmup", "5", "--paced-seconds", "0.5",
+    "--statement-members", "2", "--no-profile",
     "--no-postgres", "--reminder-sizes", "10", "--reminder-window-sizes", "40", "--window", "0.5",
     "--export-sizes", "200", "--growth-sizes", "200", "--in-process",
 ]
@@ -24,6 +25,7 @@ def test_every_benchmark_produces_figures(tmp_path: Path) -> None:
     assert sqlite.echo.rate > 0 and sqlite.ours.rate > 0 and sqlite.paced is not None
     assert sqlite.ours.unanswered == 0 and sqlite.ours.problems == 0
     assert sqlite.ours.violations == 0
+    assert results.statements and all(s.statements > 0 for s in results.statements)
     assert [f.recipients for f in results.fanout] == [10, 40]
     assert all(f.rate > 0 and f.duplicates == 0 for f in results.fanout)
     assert {(e.kind, e.rows) for e in results.exports} == {("csv", 201), ("xlsx", 201)}

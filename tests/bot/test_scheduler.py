@@ -9,12 +9,18 @@ import pytest
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot import bootstrap, reminder_commands
 from bot.clock import FakeClock
+from bot.config import Settings
+from bot.conversation import ChannelCaps
 from bot.engine import ConversationEngine
 from bot.reminder_policy import PolicyError, due_slot, format_policy, parse_policy, slots
+from bot.reminders import Reminders
 from bot.scheduler import ReminderScheduler
+from bot.sender import UNPACED, PacedSender
 from content import strings
 from storage import reminders as store
+from storage.identities import find_identity, mark_unreachable
 from storage.models import Consultation, ReminderSent
 from storage.uow import UnitOfWork
 from tests.conftest import DEADLINE, TZ, Bloc
@@ -27,6 +33,7 @@ from tests.support.reminding import (
     reminders_over,
     statuses,
     submit,
+    unreachable_at,
 )
 
 SLOT_12 = datetime(2026, 12, 12, 8, 0, tzinfo=TZ)
@@ -37,8 +44,11 @@ EVERYONE = {CHATS[k] for k in ("an", "binh", "chi", "dung", "office")}
 
 async def set_policy(sessions: async_sessionmaker[AsyncSession], bloc: Bloc, text: str) -> None:
     async with UnitOfWork(sessions) as uow:
-        await uow.session.execute(update(Consultation).where(Consultation.id == bloc.consultation.id)
-                                  .values(reminders=parse_policy(text)))
+        await uow.session.execute(
+            update(Consultation)
+            .where(Consultation.id == bloc.consultation.id)
+            .values(reminders=parse_policy(text))
+        )
         await uow.commit()
 
 
@@ -103,7 +113,9 @@ async def test_right_people_at_the_right_slots_and_never_twice(
     [to_binh] = channel.to("binh")
     assert "Chi bộ Văn phòng Sở: 0/2 đồng chí đã hoàn thành, 2 chưa bắt đầu" in to_binh.text
     assert [b.label for b in to_binh.all_buttons()] == [
-        strings.BTN_REMIND_CONTINUE, strings.BTN_REMIND_MISSING]
+        strings.BTN_REMIND_CONTINUE,
+        strings.BTN_REMIND_MISSING,
+    ]
     assert [b.data for b in to_binh.all_buttons()] == ["m:go", "s:p:1"]
 
     clock.advance(timedelta(minutes=30))
@@ -196,16 +208,22 @@ async def test_a_process_killed_mid_request_is_not_resent(
     await link_all(sessions, bloc, clock.now())
     clock.set(SLOT_12)
     async with UnitOfWork(sessions) as uow:
-        await store.plan(uow.session, bloc.consultation.id, "2026-12-12T08:00", ["telegram"],
-                         clock.now())
-        await uow.session.execute(update(ReminderSent).where(
-            ReminderSent.member_id == bloc.members["an"].id).values(status=store.SENDING))
+        await store.plan(
+            uow.session, bloc.consultation.id, "2026-12-12T08:00", ["telegram"], clock.now()
+        )
+        await uow.session.execute(
+            update(ReminderSent)
+            .where(ReminderSent.member_id == bloc.members["an"].id)
+            .values(status=store.SENDING)
+        )
         await uow.commit()
     channel = RecordingChannel()
     clock.advance(timedelta(minutes=15))
     await reminders_over(sessions, clock, channel).run_due()
     assert sorted(channel.chats()) == sorted(EVERYONE - {CHATS["an"]})
-    assert (await statuses(sessions, "2026-12-12T08:00"))[bloc.members["an"].id] == store.UNCONFIRMED
+    assert (await statuses(sessions, "2026-12-12T08:00"))[
+        bloc.members["an"].id
+    ] == store.UNCONFIRMED
 
 
 async def test_two_runs_at_once_send_each_reminder_once(
@@ -223,7 +241,9 @@ async def test_two_runs_at_once_send_each_reminder_once(
 
 
 async def test_the_deadline_closes_commenting_and_tells_the_office_once(
-    sessions: async_sessionmaker[AsyncSession], bloc: Bloc, clock: FakeClock,
+    sessions: async_sessionmaker[AsyncSession],
+    bloc: Bloc,
+    clock: FakeClock,
     engine: ConversationEngine,
 ) -> None:
     await link_all(sessions, bloc, clock.now())
@@ -295,3 +315,50 @@ async def test_the_scheduler_runs_at_start_and_arms_the_next_slot(
         assert len(channel.sent) == 10 and scheduler.next_run() == SLOT_15
     finally:
         await scheduler.shutdown()
+
+
+# ---- the Office's commands -----------------------------------------------------------
+
+
+async def test_dry_run_lists_who_and_sends_nothing(
+    sessions: async_sessionmaker[AsyncSession], bloc: Bloc, clock: FakeClock, database_url: str
+) -> None:
+    await link_all(sessions, bloc, clock.now())
+    await submit(sessions, bloc, "dung", clock.now())
+    clock.set(SLOT_12)
+    app = await bootstrap.build(Settings(database_url=database_url, _env_file=None), clock=clock)
+    try:
+        lines = await reminder_commands.remind(app, dry_run=True)
+        shown = await reminder_commands.show(app)
+    finally:
+        await app.close()
+    assert lines[0] == "Lần nhắc 2026-12-12T08:00: 3 người (chạy thử, chưa gửi):"
+    assert (
+        "  • Chi bộ Văn phòng Sở · Trần Thị Bình (chưa hoàn thành; bí thư: tiến độ chi bộ)" in lines
+    )
+    assert not any("Lê Minh Chí" in line for line in lines)  # his cell has submitted
+    assert await statuses(sessions, "2026-12-12T08:00") == {}
+    assert "  • 08:00 ngày 12/12/2026 (3 ngày trước hạn)" in shown
+
+
+async def test_blocked_on_telegram_reached_on_zalo_with_a_numbered_menu(
+    sessions: async_sessionmaker[AsyncSession], bloc: Bloc, clock: FakeClock
+) -> None:
+    await link_all(sessions, bloc, clock.now() - timedelta(days=1), channel="zalo")
+    await link_all(sessions, bloc, clock.now())  # Telegram used last: tried first
+    telegram = RecordingChannel(blocked={CHATS["an"]})
+    zalo = RecordingChannel(name="zalo", caps=ChannelCaps(max_text=2000, buttons=False))
+
+    async def mark(channel: str, chat_id: str) -> None:
+        async with UnitOfWork(sessions) as uow:
+            await mark_unreachable(uow.session, channel, chat_id, clock.now())
+            await uow.commit()
+
+    senders = {c.name: PacedSender(c, UNPACED, on_unreachable=mark) for c in (telegram, zalo)}
+    clock.set(SLOT_12)
+    await Reminders(sessions, senders, clock, TZ).run_due()
+    assert [chat for chat, _ in zalo.sent] == [CHATS["an"]] and len(telegram.sent) == 4
+    assert await unreachable_at(sessions, bloc.members["an"].id) is None
+    async with sessions() as session:
+        identity = await find_identity(session, "zalo", CHATS["an"])
+        assert identity is not None and identity.last_menu == ["m:go"]

@@ -34,8 +34,12 @@ async def app(
     fake_telegram: FakeTelegramServer, database_url: str, bloc: Bloc, clock: FakeClock
 ) -> AsyncIterator[App]:
     """The bot as `gopy run` wires it, on the bloc's database, sending to the fake Telegram."""
-    settings = Settings(database_url=database_url, telegram_bot_token=fake_telegram.token,
-                        telegram_api_url=fake_telegram.url, _env_file=None)
+    settings = Settings(
+        database_url=database_url,
+        telegram_bot_token=fake_telegram.token,
+        telegram_api_url=fake_telegram.url,
+        _env_file=None,
+    )
     instance = await bootstrap.build(settings, clock=clock)
     instance.add_channel(TelegramChannel(bot_for(fake_telegram)))
     yield instance
@@ -54,7 +58,9 @@ async def test_a_fan_out_stays_inside_telegram_limits(fake_telegram: FakeTelegra
     assert fake_telegram.violations == []
 
 
-async def test_a_refused_message_is_sent_again_not_dropped(fake_telegram: FakeTelegramServer) -> None:
+async def test_a_refused_message_is_sent_again_not_dropped(
+    fake_telegram: FakeTelegramServer,
+) -> None:
     fake_telegram.fail_next("sendMessage", 9001, retry_after=1)
     sender = PacedSender(TelegramChannel(bot_for(fake_telegram)), TELEGRAM_PACE)
     try:
@@ -87,33 +93,50 @@ class Stamping:
 async def test_a_429_pauses_the_whole_channel_for_retry_after() -> None:
     inner = Stamping(refuse={"a"})
     sender = PacedSender(inner, Pace(per_second=30, per_chat_per_second=1))
-    await asyncio.gather(sender.send("a", Reply("1")), sender.send("b", Reply("2")),
-                         sender.send("c", Reply("3")))
+    await asyncio.gather(
+        sender.send("a", Reply("1")), sender.send("b", Reply("2")), sender.send("c", Reply("3"))
+    )
     assert set(inner.left) == {"a", "b", "c"}
     # Lower bounds only: nothing left the channel during the second Telegram asked for.
     assert min(inner.left.values()) >= inner.refused_at + 1
 
 
 async def test_a_blocked_member_is_marked_unreachable_once(
-    app: App, fake_telegram: FakeTelegramServer, sessions: async_sessionmaker[AsyncSession],
-    bloc: Bloc, clock: FakeClock,
+    app: App,
+    fake_telegram: FakeTelegramServer,
+    sessions: async_sessionmaker[AsyncSession],
+    bloc: Bloc,
+    clock: FakeClock,
 ) -> None:
     await link_all(sessions, bloc, clock.now())
     chi = bloc.members["chi"]
     fake_telegram.block_user(int(CHATS["chi"]))
     assert not await app.delivery.notify(Notify(chi.id, Reply("Xin chào")))
-    assert [c.error_code for c in fake_telegram.calls if c.params.get("chat_id") == int(CHATS["chi"])] == [403]
+    assert [
+        c.error_code for c in fake_telegram.calls if c.params.get("chat_id") == int(CHATS["chi"])
+    ] == [403]
     assert await unreachable_at(sessions, chi.id) == clock.now()
 
     fake_telegram.unblock_user(int(CHATS["chi"]))  # they unblocked the bot and wrote again
-    await app.engine.handle(Inbound(channel="telegram", user_id=CHATS["chi"], chat_id=CHATS["chi"],
-                                    kind=Kind.COMMAND, command="help", update_key="telegram:1"))
+    await app.engine.handle(
+        Inbound(
+            channel="telegram",
+            user_id=CHATS["chi"],
+            chat_id=CHATS["chi"],
+            kind=Kind.COMMAND,
+            command="help",
+            update_key="telegram:1",
+        )
+    )
     assert await unreachable_at(sessions, chi.id) is None
 
 
 async def test_reminders_and_the_deadline_through_telegram_with_429_and_403(
-    app: App, fake_telegram: FakeTelegramServer, sessions: async_sessionmaker[AsyncSession],
-    bloc: Bloc, clock: FakeClock,
+    app: App,
+    fake_telegram: FakeTelegramServer,
+    sessions: async_sessionmaker[AsyncSession],
+    bloc: Bloc,
+    clock: FakeClock,
 ) -> None:
     await link_all(sessions, bloc, clock.now())
     fake_telegram.rate_limit(per_second_global=30, per_chat_per_second=1)
@@ -128,13 +151,23 @@ async def test_reminders_and_the_deadline_through_telegram_with_429_and_403(
         assert message["reply_markup"]["inline_keyboard"][0][0]["callback_data"] == "m:go"
     assert fake_telegram.sent_messages(int(CHATS["chi"])) == []
     assert await unreachable_at(sessions, bloc.members["chi"].id) is not None
-    assert (await statuses(sessions, "2026-12-12T08:00"))[bloc.members["chi"].id] == store.UNREACHABLE
+    assert (await statuses(sessions, "2026-12-12T08:00"))[
+        bloc.members["chi"].id
+    ] == store.UNREACHABLE
     assert sum(c.error_code == 429 for c in fake_telegram.calls) == 2
-    progress = await app.engine.handle(Inbound(  # the secretary opens "who is missing"
-        channel="telegram", user_id=CHATS["dung"], chat_id=CHATS["dung"], kind=Kind.BUTTON,
-        data="s:p:1", update_key="telegram:1"))
+    progress = await app.engine.handle(
+        Inbound(  # the secretary opens "who is missing"
+            channel="telegram",
+            user_id=CHATS["dung"],
+            chat_id=CHATS["dung"],
+            kind=Kind.BUTTON,
+            data="s:p:1",
+            update_key="telegram:1",
+        )
+    )
     assert "Lê Minh Chí (không liên lạc được)" in "\n".join(
-        r.text for r in progress if isinstance(r, Reply))
+        r.text for r in progress if isinstance(r, Reply)
+    )
 
     clock.set(DEADLINE + timedelta(minutes=1))
     await app.reminders().run_due()

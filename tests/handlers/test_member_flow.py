@@ -23,7 +23,7 @@ async def linked(engine: ConversationEngine, user: str = "1001", channel: str = 
 
 
 async def saved(engine: ConversationEngine) -> list[Comment]:
-    async with engine._factory() as s:  # noqa: SLF001
+    async with engine._factory() as s:
         result = await s.execute(select(Comment).order_by(Comment.section_id).options(selectinload(Comment.parts)))
         return list(result.scalars())
 
@@ -102,7 +102,7 @@ async def test_toc_review_finish_and_confirm(engine: ConversationEngine, bloc: B
     assert "2/23 mục" in chat.text and "Các mục chưa góp ý: 2, 4" in chat.text
     await chat.tap("Xác nhận")
     assert "Xin cảm ơn đồng chí" in chat.text
-    async with engine._factory() as s:  # noqa: SLF001
+    async with engine._factory() as s:
         progress = (await s.execute(select(Progress))).scalar_one()
     assert progress.finished_at is not None
 
@@ -113,7 +113,7 @@ async def test_resumes_where_it_stopped_after_a_restart(
     chat = await linked(engine)
     await chat.press("m:p:7")
     restarted = ConversationEngine(
-        engine._factory, clock=engine._clock, tz=engine._tz, limits=engine._limits,  # noqa: SLF001
+        engine._factory, clock=engine._clock, tz=engine._tz, limits=engine._limits,
         caps={"telegram": engine.caps("telegram")},
     )
     chat.engine = restarted

@@ -12,7 +12,7 @@ from tests.support.chat import Chat
 
 
 async def identities(engine: ConversationEngine) -> int:
-    async with engine._factory() as s:  # noqa: SLF001 - test reads the same database
+    async with engine._factory() as s:
         return (await s.execute(select(func.count()).select_from(Identity))).scalar_one()
 
 
@@ -27,7 +27,7 @@ async def test_unknown_person_is_asked_to_identify_and_can_do_nothing_else(
     assert "xác nhận danh tính" in chat.text
     await chat.press(f"m:c:{bloc.section_ids[0]}:0")
     assert "xác nhận danh tính" in chat.text
-    async with engine._factory() as s:  # noqa: SLF001
+    async with engine._factory() as s:
         assert (await s.execute(select(func.count()).select_from(Comment))).scalar_one() == 0
 
 

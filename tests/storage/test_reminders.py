@@ -18,8 +18,9 @@ SLOT = "2026-12-12T08:00"
 ALL = ["an", "binh", "chi", "dung", "office"]
 
 
-async def audience(sessions: async_sessionmaker[AsyncSession], bloc: Bloc, slot: str = SLOT
-                   ) -> dict[str, tuple[bool, bool]]:
+async def audience(
+    sessions: async_sessionmaker[AsyncSession], bloc: Bloc, slot: str = SLOT
+) -> dict[str, tuple[bool, bool]]:
     """{short name: (own, duty)} of who the slot is for now."""
     names = {m.id: key for key, m in bloc.members.items()}
     async with sessions() as session:
@@ -32,8 +33,11 @@ async def test_everyone_unfinished_and_the_secretaries_with_their_cells(
 ) -> None:
     await link_all(sessions, bloc, clock.now())
     assert await audience(sessions, bloc) == {
-        "an": (True, False), "binh": (True, True), "chi": (True, False),
-        "dung": (True, True), "office": (True, False),
+        "an": (True, False),
+        "binh": (True, True),
+        "chi": (True, False),
+        "dung": (True, True),
+        "office": (True, False),
     }
 
 
@@ -65,7 +69,8 @@ async def test_at_the_deadline_the_midway_members_and_the_office(
     await finish(sessions, bloc, "an", clock.now(), finished=False)  # started, not finished
     await finish(sessions, bloc, "chi", clock.now())
     assert await audience(sessions, bloc, store.DEADLINE_SLOT) == {
-        "an": (True, False), "office": (False, True),
+        "an": (True, False),
+        "office": (False, True),
     }
 
 
@@ -74,7 +79,10 @@ async def test_a_plan_fixes_the_recipients_once(
 ) -> None:
     await link_all(sessions, bloc, clock.now(), skip=("an",))
     async with UnitOfWork(sessions) as uow:
-        assert await store.plan(uow.session, bloc.consultation.id, SLOT, ["telegram"], clock.now()) == 4
+        assert (
+            await store.plan(uow.session, bloc.consultation.id, SLOT, ["telegram"], clock.now())
+            == 4
+        )
         await uow.commit()
     await link_all(sessions, bloc, clock.now(), channel="zalo")  # An links later: not added
     async with UnitOfWork(sessions) as uow:
@@ -111,10 +119,18 @@ async def test_a_row_is_claimed_once_and_a_dead_claim_is_never_resent(
         assert not await store.claim(uow.session, row, clock.now())  # a second run backs off
         await uow.commit()
     async with UnitOfWork(sessions) as uow:
-        assert await store.expire_claims(uow.session, clock.now() + timedelta(minutes=5),
-                                         timedelta(minutes=10)) == 0
-        assert await store.expire_claims(uow.session, clock.now() + timedelta(minutes=11),
-                                         timedelta(minutes=10)) == 1
+        assert (
+            await store.expire_claims(
+                uow.session, clock.now() + timedelta(minutes=5), timedelta(minutes=10)
+            )
+            == 0
+        )
+        assert (
+            await store.expire_claims(
+                uow.session, clock.now() + timedelta(minutes=11), timedelta(minutes=10)
+            )
+            == 1
+        )
         remaining, _ = await store.pending(uow.session, bloc.consultation.id, SLOT, ["telegram"])
         await uow.commit()
     assert row not in {d.row_id for d in remaining} and len(remaining) == 4
@@ -127,8 +143,14 @@ async def test_cell_counts_for_the_secretary_line(
     await link_all(sessions, bloc, clock.now())
     await finish(sessions, bloc, "an", clock.now())
     async with UnitOfWork(sessions) as uow:
-        fill.comment(uow.session, bloc.members["chi"], bloc.section_ids[0], bloc.consultation.id,
-                     clock.now(), choice="Nhất trí")
+        fill.comment(
+            uow.session,
+            bloc.members["chi"],
+            bloc.section_ids[0],
+            bloc.consultation.id,
+            clock.now(),
+            choice="Nhất trí",
+        )
         await mark_unreachable(uow.session, "telegram", CHATS["dung"], clock.now())
         await uow.commit()
     async with sessions() as session:

@@ -23,44 +23,74 @@ from tests.support import fill
 CHATS = {"an": "7001", "binh": "7002", "chi": "7003", "dung": "7004", "office": "7005"}
 
 
-async def link_all(sessions: async_sessionmaker[AsyncSession], bloc: Bloc, now: datetime,
-                   channel: str = "telegram", skip: tuple[str, ...] = ()) -> None:
+async def link_all(
+    sessions: async_sessionmaker[AsyncSession],
+    bloc: Bloc,
+    now: datetime,
+    channel: str = "telegram",
+    skip: tuple[str, ...] = (),
+) -> None:
     """Every bloc member linked to a chat of their own (CHATS), as if they had shared a phone."""
     async with UnitOfWork(sessions) as uow:
         for key, member in bloc.members.items():
             if key in skip:
                 continue
-            uow.session.add(Identity(
-                channel=channel, user_id=CHATS[key], chat_id=CHATS[key], member_id=member.id,
-                linked_by="contact", linked_at=now, last_seen_at=now, last_menu=None,
-            ))
+            uow.session.add(
+                Identity(
+                    channel=channel,
+                    user_id=CHATS[key],
+                    chat_id=CHATS[key],
+                    member_id=member.id,
+                    linked_by="contact",
+                    linked_at=now,
+                    last_seen_at=now,
+                    last_menu=None,
+                )
+            )
         await uow.commit()
 
 
-async def finish(sessions: async_sessionmaker[AsyncSession], bloc: Bloc, key: str, now: datetime,
-                 *, finished: bool = True) -> None:
+async def finish(
+    sessions: async_sessionmaker[AsyncSession],
+    bloc: Bloc,
+    key: str,
+    now: datetime,
+    *,
+    finished: bool = True,
+) -> None:
     async with UnitOfWork(sessions) as uow:
         fill.progress(uow.session, bloc.members[key], bloc.consultation.id, now, finished=finished)
         await uow.commit()
 
 
-async def submit(sessions: async_sessionmaker[AsyncSession], bloc: Bloc, secretary: str,
-                 now: datetime) -> None:
+async def submit(
+    sessions: async_sessionmaker[AsyncSession], bloc: Bloc, secretary: str, now: datetime
+) -> None:
     member = bloc.members[secretary]
     async with UnitOfWork(sessions) as uow:
-        uow.session.add(CellSubmission(consultation_id=bloc.consultation.id, cell_id=member.cell_id,
-                                       submitted_by=member.id, submitted_at=now, reopened_at=None))
+        uow.session.add(
+            CellSubmission(
+                consultation_id=bloc.consultation.id,
+                cell_id=member.cell_id,
+                submitted_by=member.id,
+                submitted_at=now,
+                reopened_at=None,
+            )
+        )
         await uow.commit()
 
 
 async def statuses(sessions: async_sessionmaker[AsyncSession], slot: str) -> dict[int, str]:
     async with sessions() as session:
         rows = await session.execute(
-            select(ReminderSent.member_id, ReminderSent.status).where(ReminderSent.slot == slot))
+            select(ReminderSent.member_id, ReminderSent.status).where(ReminderSent.slot == slot)
+        )
         return {member_id: status for member_id, status in rows}
 
 
-async def unreachable_at(sessions: async_sessionmaker[AsyncSession], member_id: int) -> datetime | None:
+async def unreachable_at(
+    sessions: async_sessionmaker[AsyncSession], member_id: int
+) -> datetime | None:
     async with sessions() as session:
         member = await session.get(Member, member_id)
         assert member is not None
@@ -96,7 +126,8 @@ class RecordingChannel:
         return [chat for chat, _ in self.sent]
 
 
-def reminders_over(sessions: async_sessionmaker[AsyncSession], clock: Clock,
-                   channel: RecordingChannel) -> Reminders:
+def reminders_over(
+    sessions: async_sessionmaker[AsyncSession], clock: Clock, channel: RecordingChannel
+) -> Reminders:
     """A fresh Reminders, as a (re)started process would build it."""
     return Reminders(sessions, {channel.name: PacedSender(channel, UNPACED)}, clock, TZ)
