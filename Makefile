@@ -33,8 +33,11 @@ test-postgres: $(STAMP)
 	else exit $$status; fi
 
 # Every benchmark, beside its ceiling, into BENCHMARKS.md (see bench/; --quick for CI size).
-bench: $(STAMP)
-	$(BIN)/pip install --quiet -e '.[bench]'
+$(VENV)/.bench-installed: $(STAMP)
+	$(BIN)/pip install --quiet -e '.[dev,bench]'
+	touch $@
+
+bench: $(VENV)/.bench-installed
 	$(BIN)/python -m bench
 
 lint: $(STAMP)

@@ -11,9 +11,9 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from bench import export, growth, updates
+from bench import export, growth, statements, updates
 from bench.fanout import measure_fanout
-from bench.findings import FINDINGS
+from bench.findings import findings
 from bench.machine import describe
 from bench.pg import pg_bin, throwaway_postgres
 from bench.profile import py_spy, summarize
@@ -39,6 +39,8 @@ def parse(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--warmup", type=int, default=50 if quick else 300)
     p.add_argument("--paced-seconds", type=float, default=3 if quick else 20,
                    help="length of the run at half our max rate")
+    p.add_argument("--statement-members", type=int, default=30,
+                   help="members whose 10 updates each are counted in SQL statements")
     p.add_argument("--no-postgres", action="store_true", help="skip the PostgreSQL runs")
     p.add_argument("--reminder-sizes", default="300" if quick else "6021",
                    help="members reminded, each round sent in full at 30 msg/s")
@@ -76,12 +78,9 @@ async def run(args: argparse.Namespace, command: str, workdir: Path) -> Results:
         await _updates(args, results, workdir)
     if "reminders" in only:
         _say("reminders")
-        fanout, note = await measure_fanout(
+        results.fanout = await measure_fanout(
             _sizes(args.reminder_sizes), _sizes(args.reminder_window_sizes), args.window,
             full=args.full, workdir=workdir)
-        results.fanout = fanout
-        if note:
-            results.notes["reminders"] = note
     if "export" in only:
         await _export(args, results, workdir)
     if "growth" in only:
@@ -108,6 +107,8 @@ async def _updates(args: argparse.Namespace, results: Results, workdir: Path) ->
         results.updates.append(UpdatePair(database, echo, ours[0], ours[1]))
 
     await pair("SQLite", updates.sqlite_url(workdir, "updates.db"))
+    _say("updates: SQL statements per update (engine alone)")
+    results.statements = await statements.count(args.statement_members, workdir)
     if args.profile:
         _say("updates: profiling Góp ý on SQLite")
         raw = workdir / "updates.raw"
@@ -158,7 +159,7 @@ def main(argv: list[str] | None = None) -> Results:
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     print(console(results))
-    args.output.write_text(markdown(results, FINDINGS), encoding="utf-8")
+    args.output.write_text(markdown(results, findings(results)), encoding="utf-8")
     print(f"\nwritten: {args.output}")
     return results
 

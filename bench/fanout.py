@@ -28,7 +28,7 @@ from bot.config import Settings
 
 async def measure_fanout(
     sizes: list[int], window_sizes: list[int], window: float, *, full: bool, workdir: Path
-) -> tuple[list[FanOut], str | None]:
+) -> list[FanOut]:
     results = []
     for members in sizes + (window_sizes if full else []):
         with tempfile.TemporaryDirectory(dir=workdir) as sub:
@@ -40,7 +40,7 @@ async def measure_fanout(
         for members in window_sizes:
             with tempfile.TemporaryDirectory(dir=workdir) as sub:
                 results.append(await remind_window(members, window, Path(sub)))
-    return results, None
+    return results
 
 
 async def remind_window(members: int, window: float, workdir: Path) -> FanOut:

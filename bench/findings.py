@@ -1,6 +1,125 @@
 """What the profiles showed and what changed: prose for BENCHMARKS.md, kept beside the code
-that measures it. Figures belong in the generated tables, not here."""
+that measures it. Its few figures are filled in from the same run's results."""
 
-FINDINGS = """\
-(findings pending)
+from __future__ import annotations
+
+from bench.report import TARGET_P99_MS, TARGET_RATIO, Results
+
+UPDATES = """\
+**Updates.** On SQLite the bot uses {cpu_times} the echo bot's CPU per update (*bot CPU
+ms/update*), and its throughput ratio follows: on this machine both bots are bound by CPU,
+not by the fake (*fake CPU ms/update*) nor by waiting. The profile puts our own code
+(`bot/`, `handlers/`, `storage/`, `content/`) at a few percent. Most of the time is the
+database layer: SQLAlchemy's ORM (cache keys, flush, result rows) and, on SQLite,
+aiosqlite handing every call to the connection's thread (`Connection._execute` queues the
+call and wakes the thread; one ORM query is several calls: cursor, execute, fetch, close).
+The statements table shows what every update must do, being one transaction: BEGIN, the
+handled-update check and insert (Telegram delivers at least once), the identity read and
+its last-seen update, the current consultation, the handler's own reads and writes,
+COMMIT.{postgres} The aiogram/aiohttp/pydantic share is the getUpdates,
+answerCallbackQuery and sendMessage work the echo bot does too.
+
+So the {target} target is out of reach of a targeted fix: it needs the CPU per update cut
+from {ours_cpu} ms to about {target_cpu} ms (twice the echo bot's). What would move it, in
+order of effect, none of them small:
+1. fewer round trips per update: the handled-update check and insert as one
+   `INSERT … ON CONFLICT DO NOTHING`; the current consultation and its section count
+   (fixed once a draft is loaded) read once per update, not once per use (a tap on a
+   choice counts the sections twice);
+2. the hot path (identity, progress, comment) in SQLAlchemy Core instead of the ORM;
+3. on SQLite, one hand-off per unit of work instead of one per call (the sync driver in
+   one worker thread per event); or PostgreSQL.
+
+{latency}
+
+An in-process writer lock for SQLite (write units of work queueing in asyncio rather than
+in SQLite's sleeping busy handler) was tried while profiling: it removed the waiting in
+`BEGIN IMMEDIATE` but changed neither CPU per update nor throughput beyond this machine's
+noise, so it was not kept.
 """
+
+REMINDERS = """\
+**Reminders.** The paced sender stays just under 30/s by design (5% slack per one-second
+window, so network jitter never squeezes a 31st message into one): {refused} 429 answers
+and {duplicates} duplicates over all rounds. A 100,000-member round first plans (one
+pending row per member) for a few seconds before its first message leaves.
+"""
+
+EXPORT = """\
+**Export.** Memory is flat: the highest peak RSS of any export here is {peak} MB, against
+{before} MB for the interpreter with its imports before exporting (*RSS before*). Speed is
+{csv_verdict} of sqlite3's: the CSV profile is per-row Python work in storage/exports.py —
+the csv writer's line, two timestamps per row formatted by `_iso` (to the local zone, ISO
+8601) after `UTCDateTime.process_result_value` has made them aware, and the formula
+neutralisation — where sqlite3 formats in C. Producing the timestamp strings in SQL would
+remove the largest part; the export's owner is reworking this file. XLSX is xlsxwriter's
+own work (escaping and writing inline strings in constant-memory mode). The export
+streams, but a download in chat does not: the file is built in memory (bot/delivery.py,
+bot/reminders.py) before it is sent, so it costs about the *file MB* column in RAM, and
+Telegram takes at most 50 MB from a bot.
+"""
+
+GROWTH = """\
+**Growth.** The secretary's view is flat: every step of its plan is an index search
+(`ix_member_cell_id`, the progress and comment unique keys, `ix_comment_cell_section`,
+`ix_identity_member_id`). The Office overview is linear in members, and no index can make
+it flat: every page shows the bloc's totals and orders the cells by share finished, and
+both come from an aggregate over the whole roster (the plan's `SCAN member USING COVERING
+INDEX ix_member_cell_id`, probing progress per member). The candidate covering index on
+progress does not make it faster (last column), so no migration was added. The totals
+and the page are each one full pass (see the split): computing both from one pass —
+`overview` also returning the totals of the rows it aggregated — would about halve it;
+beyond that, per-cell counters kept up to date on each write, or the overview cached for
+a few seconds.
+"""
+
+CHANGED = """\
+### What changed
+
+Production code is unchanged. The profiles put the cost in SQLAlchemy, aiosqlite and
+xlsxwriter, or in structure (statements per update, two passes for the Office overview,
+per-row formatting in the export), not in a line a minimal edit could fix; the two files
+where a fix would go (storage/progress.py, storage/exports.py) are being worked on by
+their owners, and the proposals above are for them. Added: bench/ (this suite), `make
+bench`, the `bench` optional dependency (py-spy) and tests/bench/test_bench_smoke.py.
+"""
+
+
+def findings(results: Results) -> str:
+    parts = ["### Reading them", ""]
+    sqlite = next((p for p in results.updates if p.database == "SQLite"), None)
+    if sqlite is not None:
+        paced = [p.paced for p in results.updates if p.paced is not None]
+        worst = max(paced, key=lambda run: run.p99_ms)
+        if worst.p99_ms < TARGET_P99_MS:
+            latency = ("Latency is not the problem: at half our maximum rate p99 stays under "
+                       f"{TARGET_P99_MS:.0f} ms on every database, from the update being handed "
+                       "out to the last message of its answer.")
+        else:
+            latency = (f"At half our maximum rate p99 reaches {worst.p99_ms:.0f} ms on "
+                       f"{worst.database}: over the {TARGET_P99_MS:.0f} ms target.")
+        postgres = next((p for p in results.updates if p.database == "PostgreSQL"), None)
+        if postgres is not None and postgres.ours.bot_cpu_ms < sqlite.ours.bot_cpu_ms:
+            postgres_text = (" PostgreSQL runs the same statements with less CPU each (no "
+                             "thread hand-off), hence its better ratio.")
+        else:
+            postgres_text = ""
+        parts.append(UPDATES.format(
+            postgres=postgres_text,
+            cpu_times=f"{sqlite.ours.bot_cpu_ms / sqlite.echo.bot_cpu_ms:.0f}×",
+            target=f"{TARGET_RATIO:.0%}", ours_cpu=f"{sqlite.ours.bot_cpu_ms:.1f}",
+            target_cpu=f"{sqlite.echo.bot_cpu_ms / TARGET_RATIO:.1f}", latency=latency))
+    if results.fanout:
+        parts.append(REMINDERS.format(refused=sum(f.refused for f in results.fanout),
+                                      duplicates=sum(f.duplicates for f in results.fanout)))
+    if results.exports:
+        ratios = [e.ratio for e in results.exports if e.ratio is not None]
+        verdict = ("not within 2×" if ratios and max(ratios) > 2 else "within 2×")
+        parts.append(EXPORT.format(
+            peak=f"{max(e.peak_mb for e in results.exports):.0f}",
+            before=f"{max(e.rss_before_mb for e in results.exports):.0f}",
+            csv_verdict=verdict))
+    if results.growth:
+        parts.append(GROWTH)
+    parts.append(CHANGED)
+    return "\n".join(parts)

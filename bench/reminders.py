@@ -43,20 +43,27 @@ class Result:
     def report(self) -> str:
         return (
             f"{self.sent} reminders to {self.distinct_chats} chats of {self.members} members in "
-            f"{self.seconds:.1f} s: {self.rate:.2f} msg/s = {self.rate / CEILING:.1%} of {CEILING:.0f}/s "
+            f"{self.seconds:.1f} s: {self.rate:.2f} msg/s = {self.rate / CEILING:.1%} "
+            f"of {CEILING:.0f}/s "
             f"(ideal {self.members / CEILING:.1f} s); 429 answers: {self.refused_429}"
         )
 
 
 async def remind_bloc(members: int, workdir: Path) -> Result:
     """Build the bloc, then time one reminder slot through the rate-limited fake."""
-    bloc = await build_bloc(workdir / "bloc.db", members, commenting=0.0, finished=0.0,
-                            linked=1.0, submitted=0.0)
+    bloc = await build_bloc(
+        workdir / "bloc.db", members, commenting=0.0, finished=0.0, linked=1.0, submitted=0.0
+    )
     slot = START + timedelta(days=14) - timedelta(days=3)  # within the 3-days-before slot's day
     async with FakeTelegramServer() as server:
         server.rate_limit(per_second_global=30, per_chat_per_second=1)
-        settings = Settings(database_url=bloc.url, telegram_bot_token=server.token,
-                            telegram_api_url=server.url, log_level="WARNING", _env_file=None)
+        settings = Settings(
+            database_url=bloc.url,
+            telegram_bot_token=server.token,
+            telegram_api_url=server.url,
+            log_level="WARNING",
+            _env_file=None,
+        )
         app = await bootstrap.build(settings, clock=FakeClock(_morning_after(slot, settings)))
         app.add_channel(TelegramChannel(make_bot(server.token, server.url)))
         try:

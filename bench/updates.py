@@ -25,7 +25,6 @@ from typing import Self
 from bench.profile import attached
 from bench.timed_fake import TimedTelegramServer
 from bench.workload import FIRST_USER, ROOT, Action, Roster, load_roster, now_utc, plan
-from bot.config import Settings
 from content import strings
 from storage.db import create_engine, create_session_factory
 from storage.migrate import upgrade
@@ -53,9 +52,8 @@ class Run:
     unanswered: int
     problems: int  # apologies and stale-button answers: the workload went wrong
     violations: int  # requests real Telegram would refuse
-    bot_cpu: float  # CPU seconds per wall second during the run, bot process (threads included)
-    fake_cpu: float  # … the fake Telegram's process
-
+    bot_cpu_ms: float  # CPU per update, bot process (all its threads)
+    fake_cpu_ms: float  # CPU per update, the fake Telegram's process (this one)
 
     @property
     def rate(self) -> float:
@@ -182,7 +180,7 @@ class Harness:
         """Send `count` updates (all at once, or `rate` per second) and time the answers."""
         self.server.reset_clocks()
         actions = self.take(count)
-        cpu = (_cpu_seconds(bot.pid), time.process_time(), time.perf_counter())
+        cpu = (_cpu_seconds(bot.pid), time.process_time())
         ids: list[int] = []
         if rate is None:
             ids = [self.push(a) for a in actions]
@@ -194,9 +192,8 @@ class Harness:
                     await asyncio.sleep(delay)
                 ids.append(self.push(action))
         await self._until(self._done(kind, ids), bot, timeout=max(120.0, count / 10))
-        wall = time.perf_counter() - cpu[2]
-        usage = ((_cpu_seconds(bot.pid) - cpu[0]) / wall, (time.process_time() - cpu[1]) / wall)
-        return self._measure(kind, database, ids, rate, usage)
+        used = (_cpu_seconds(bot.pid) - cpu[0], time.process_time() - cpu[1])
+        return self._measure(kind, database, ids, rate, used)
 
     def _done(self, kind: str, ids: list[int]) -> Callable[[], bool]:
         last = ids[-1]
@@ -220,7 +217,7 @@ class Harness:
         await asyncio.sleep(0.2)  # nothing should still be on the way; counted if it is
 
     def _measure(self, kind: str, database: str, ids: list[int], rate: float | None,
-                 usage: tuple[float, float]) -> Run:
+                 used: tuple[float, float]) -> Run:
         served = self.server.served
         received = self.server.received
         answers = _answers_by_echo(ids, received) if kind == "echo" else \
@@ -240,7 +237,7 @@ class Harness:
             unanswered=sum(1 for times in answers.values() if not times),
             problems=sum(1 for _, _, text in received if text.startswith(PROBLEMS)),
             violations=len(self.server.violations),
-            bot_cpu=round(usage[0], 2), fake_cpu=round(usage[1], 2),
+            bot_cpu_ms=used[0] * 1000 / len(ids), fake_cpu_ms=used[1] * 1000 / len(ids),
         )
 
 
@@ -352,7 +349,7 @@ async def profile_ours(url: str, sizes: UpdateSizes, workdir: Path, raw: Path) -
 
 
 def sqlite_url(workdir: Path, name: str) -> str:
-    return Settings(database_url=f"sqlite+aiosqlite:///{workdir / name}", _env_file=None).database_url
+    return f"sqlite+aiosqlite:///{workdir / name}"
 
 
 def temp_dir() -> Path:
