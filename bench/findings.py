@@ -8,11 +8,7 @@ from bench.report import TARGET_P99_MS, TARGET_RATIO, Results
 UPDATES = """\
 **Updates.** On SQLite the bot uses {cpu_times} the echo bot's CPU per update (*bot CPU
 ms/update*), and its throughput ratio follows: on this machine both bots are bound by CPU,
-not by the fake (*fake CPU ms/update*) nor by waiting. The profile puts our own code
-(`bot/`, `handlers/`, `storage/`, `content/`) at a few percent. Most of the time is the
-database layer: SQLAlchemy's ORM (cache keys, flush, result rows) and, on SQLite,
-aiosqlite handing every call to the connection's thread (`Connection._execute` queues the
-call and wakes the thread; one ORM query is several calls: cursor, execute, fetch, close).
+not by the fake (*fake CPU ms/update*) nor by waiting. {profile}
 The statements table shows what every update must do, being one transaction: BEGIN, the
 handled-update check and insert (Telegram delivers at least once), the identity read and
 its last-seen update, the current consultation, the handler's own reads and writes,
@@ -105,7 +101,7 @@ def findings(results: Results) -> str:
         else:
             postgres_text = ""
         parts.append(UPDATES.format(
-            postgres=postgres_text,
+            postgres=postgres_text, profile=_bot_profile(results),
             cpu_times=f"{sqlite.ours.bot_cpu_ms / sqlite.echo.bot_cpu_ms:.0f}×",
             target=f"{TARGET_RATIO:.0%}", ours_cpu=f"{sqlite.ours.bot_cpu_ms:.1f}",
             target_cpu=f"{sqlite.echo.bot_cpu_ms / TARGET_RATIO:.1f}", latency=latency))
@@ -123,3 +119,25 @@ def findings(results: Results) -> str:
         parts.append(GROWTH)
     parts.append(CHANGED)
     return "\n".join(parts)
+
+
+def _bot_profile(results: Results) -> str:
+    """Where the bot's CPU went, from the profile of this run (if one was taken)."""
+    bot = next((p for p in results.profiles if "bot process" in p.what), None)
+    if bot is None:
+        return ""
+    share = dict(bot.layers)
+    select = sum(v for frame, v in bot.hottest if "Selector.select" in frame)
+
+    def of(*names: str) -> str:
+        return f"{sum(v for k, v in share.items() if k.startswith(names)):.0%}"
+
+    return (
+        f"In its profile our own code (`bot/`, `handlers/`, `storage/`, `content/`) is {of('ours')} "
+        f"of the samples. The database layer is {of('SQLAlchemy', 'aiosqlite')}: SQLAlchemy's ORM "
+        "(cache keys, flush, result rows) and aiosqlite handing every call to the connection's "
+        "thread (`Connection._execute`; one ORM query is several calls: cursor, execute, "
+        f"fetch, close). The event loop is {of('asyncio')}, of which `select` alone is "
+        f"{select:.0%}: waking up for the result of each of those calls, and of each HTTP "
+        "request."
+    )

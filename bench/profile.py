@@ -77,8 +77,8 @@ def summarize(what: str, raw: Path, top: int = 8) -> Profile:
     total = 0
     for line in raw.read_text().splitlines():
         stack, _, count = line.rpartition(" ")
-        if not stack:
-            continue
+        if not stack or not count.isdigit():
+            continue  # not a "frame;frame;… count" line (a cut-off last line, say)
         frames = stack.split(";")
         if any("_find_and_load" in frame for frame in frames):
             continue  # importing modules at start: not the work being profiled
