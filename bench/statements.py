@@ -20,7 +20,7 @@ from bench.workload import Action, plan
 from bot import bootstrap
 from bot.channels.telegram import TelegramChannel
 from bot.config import Settings
-from bot.conversation import Inbound, Kind
+from handlers.conversation import Inbound, Kind
 
 STEPS_PER_MEMBER = 10  # one cycle of the workload
 

@@ -13,8 +13,8 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.channels.base import Channel, ChatUnreachable
-from bot.conversation import Document, ExportRequest, Notify, Outgoing, Reply, menu_payloads
 from content import strings
+from handlers.conversation import Document, ExportRequest, Notify, Outgoing, Reply, menu_payloads
 from storage.exports import export_csv, export_xlsx
 from storage.models import Identity, Member
 from storage.uow import UnitOfWork

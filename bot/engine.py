@@ -11,10 +11,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.channels.base import StorageUnavailable
 from bot.clock import Clock
-from bot.conversation import ChannelCaps, Inbound, Outgoing, Reply, menu_payloads
 from content import strings
 from handlers.context import Context, Limits
+from handlers.conversation import ChannelCaps, Inbound, Outgoing, Reply, menu_payloads
 from handlers.router import route
 from storage.consultations import current_consultation
 from storage.identities import find_identity
@@ -24,10 +25,6 @@ from storage.uow import UnitOfWork
 log = logging.getLogger(__name__)
 
 RETRIES = 3  # a write that lost a race (duplicate update, busy database) is tried again
-
-
-class StorageUnavailable(Exception):
-    """The database could not save the event: do not acknowledge it; the platform will resend."""
 
 
 class ConversationEngine:

@@ -38,11 +38,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.channels.base import ChatUnreachable
 from bot.clock import Clock
-from bot.conversation import Document, Reply
 from bot.reminder_policy import Slot, due_slot, is_quiet, next_allowed, next_event, slots
 from bot.sender import PacedSender
 from content import strings
 from handlers import notices
+from handlers.conversation import Document, Reply
 from storage import progress
 from storage import reminders as store
 from storage.consultations import current_consultation, section_count

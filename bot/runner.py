@@ -20,11 +20,11 @@ from bot.channels.console import CONSOLE_USER, ConsoleChannel
 from bot.channels.telegram import TelegramChannel, make_bot
 from bot.channels.zalo import DEFAULT_PATH, ZaloChannel, ZaloClient, zalo_webhook
 from bot.config import Settings
-from bot.conversation import ChannelCaps, Inbound, Kind
 from bot.leader import Leadership
 from bot.scheduler import ReminderScheduler
 from bot.webhook import WebhookServer
 from content.draft_parser import parse_draft
+from handlers.conversation import ChannelCaps, Inbound, Kind
 from storage import identities, roster
 from storage.consultations import create_consultation, current_consultation
 from storage.models import Member

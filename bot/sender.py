@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from bot.channels.base import Channel, ChatUnreachable, RetryLater
-from bot.conversation import Reply
+from handlers.conversation import Reply
 
 log = logging.getLogger(__name__)
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from bot.conversation import Button, ChannelCaps, Reply
-from bot.text import shorten, split_text
 from content import strings
+from content.text import shorten, split_text
 from handlers.context import Context
+from handlers.conversation import Button, ChannelCaps, Reply
 from handlers.views import TOC_PAGE, cb, choice_labels
 from storage.models import CellOpinion, Consultation, Section
 from storage.progress import MemberStatus, Status, Tally

@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.conversation import ChannelCaps, Inbound
 from content import strings
+from handlers.conversation import ChannelCaps, Inbound
 from storage.models import Consultation, Identity, Member
 
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bot.conversation import Outgoing, Reply
 from content import strings
 from handlers.context import Context
+from handlers.conversation import Outgoing, Reply
 
 
 def unsupported(ctx: Context) -> list[Outgoing]:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.conversation import Button, Notify, Outgoing, Reply
 from content import strings
 from handlers.cell_views import time_left
 from handlers.context import Context
+from handlers.conversation import Button, Notify, Outgoing, Reply
 from handlers.views import cb
 from storage import progress, submissions
 from storage.consultations import is_open, section_count

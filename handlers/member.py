@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import uuid
 
-from bot.conversation import Button, Outgoing, Reply
 from content import strings
 from handlers import roles, views
 from handlers.context import Context
+from handlers.conversation import Button, Outgoing, Reply
 from handlers.views import cb
 from storage import comments as store
 from storage import submissions

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.conversation import Button, Document, Reply
 from content import strings
+from handlers.conversation import Button, Document, Reply
 from handlers.views import cb
 from storage.models import Consultation
 from storage.progress import Totals

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from bot.conversation import Button, ExportRequest, Outgoing, Reply
-from bot.text import shorten
 from content import strings
+from content.text import shorten
 from handlers import cell_views as views
 from handlers import fallback
 from handlers.context import Context
+from handlers.conversation import Button, ExportRequest, Outgoing, Reply
 from handlers.roles import has_role
 from handlers.views import cb
 from storage import progress

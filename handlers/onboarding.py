@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
-from bot.conversation import Kind, Outgoing, Reply
 from content import strings
 from handlers import member as member_flow
 from handlers.context import Context
+from handlers.conversation import Kind, Outgoing, Reply
 from storage import identities
 from storage.models import Member
 from storage.phones import normalize_phone

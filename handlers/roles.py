@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bot.conversation import Button
 from content import strings
 from handlers.context import Context
+from handlers.conversation import Button
 from handlers.views import cb
 from storage.models import Member, Role
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from bot.conversation import Kind, Outgoing, Reply
-from bot.text import fold
 from content import strings
+from content.text import fold
 from handlers import fallback, member, office, onboarding, roles, secretary, typed
 from handlers.context import Context
+from handlers.conversation import Kind, Outgoing, Reply
 
 Handler = Callable[[Context], Awaitable[list[Outgoing]]]
 MAX_PAYLOAD_NUMBER_CHARS = 9  # 999,999,999 still fits PostgreSQL's INTEGER

@@ -9,12 +9,12 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from bot.conversation import Button, ExportRequest, Outgoing, Reply
-from bot.text import fold
 from content import strings
+from content.text import fold
 from handlers import cell_views as views
 from handlers import fallback, handover
 from handlers.context import Context
+from handlers.conversation import Button, ExportRequest, Outgoing, Reply
 from handlers.handover import cell_of, round_of, writable
 from handlers.roles import has_role
 from handlers.views import cb

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import re
 
-from bot.conversation import Outgoing
-from bot.text import fold
+from content.text import fold
 from handlers import fallback, member, views
 from handlers.context import Context
+from handlers.conversation import Outgoing
 from storage import comments as store
 from storage.consultations import section_at
 from storage.models import Section

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.conversation import Button, ChannelCaps, Reply
-from bot.text import shorten, split_text
 from content import strings
+from content.text import shorten, split_text
+from handlers.conversation import Button, ChannelCaps, Reply
 from storage.comments import has_content
 from storage.models import Comment, Consultation, Section
 

@@ -18,7 +18,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from sqlalchemy import String, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.text import fold
+from content.text import fold
 from storage.models import Cell, Member, Organization, Role
 from storage.phones import normalize_phone
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from bot.conversation import ChannelCaps, Reply
+from handlers.conversation import ChannelCaps, Reply
 
 
 class Channel(Protocol):
@@ -32,3 +32,7 @@ class RetryLater(Exception):
     def __init__(self, seconds: float) -> None:
         super().__init__(f"retry after {seconds}s")
         self.seconds = seconds
+
+
+class StorageUnavailable(Exception):
+    """The database could not save the event: do not acknowledge it; the platform will resend."""

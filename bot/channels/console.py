@@ -7,7 +7,7 @@ import itertools
 from collections.abc import Callable
 
 from bot.channels.render import render
-from bot.conversation import ChannelCaps, Inbound, Kind, Reply
+from handlers.conversation import ChannelCaps, Inbound, Kind, Reply
 from storage.phones import normalize_phone
 
 CONSOLE_USER = "local"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.conversation import Button, Reply, numbered
-from bot.text import split_text
 from content import strings
+from content.text import split_text
+from handlers.conversation import Button, Reply, numbered
 
 NUMBERS_PER_LINE = 10  # section numbers in the table of contents, "1 · 2 · 3 …"
 

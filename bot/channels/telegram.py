@@ -30,11 +30,10 @@ from aiogram.types import (
 from aiohttp import web
 from pydantic import ValidationError
 
-from bot.channels.base import ChatUnreachable, RetryLater
-from bot.conversation import ChannelCaps, Inbound, Kind, Outgoing, Reply
-from bot.engine import StorageUnavailable
+from bot.channels.base import ChatUnreachable, RetryLater, StorageUnavailable
 from bot.webhook import Route, WebhookServer, secret_matches
 from content import strings
+from handlers.conversation import ChannelCaps, Inbound, Kind, Outgoing, Reply
 
 log = logging.getLogger(__name__)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 
 from alembic import context
 from sqlalchemy.engine import Connection
@@ -27,9 +28,8 @@ def run_with(connection: Connection) -> None:
 async def run_online() -> None:
     url = context.config.get_main_option("sqlalchemy.url")
     if not url:
-        from bot.config import Settings
-
-        url = Settings().database_url
+        # The `alembic` command line: the same variable the bot reads (bot/config.py).
+        url = os.environ.get("DATABASE_URL", "sqlite+aiosqlite:///data/gopy.db")
     engine = create_engine(url)
     async with engine.begin() as conn:
         await conn.run_sync(run_with)

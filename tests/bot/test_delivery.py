@@ -5,9 +5,9 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.channels.zalo import ZaloChannel
-from bot.conversation import Button, ChannelCaps, Notify, Reply
 from bot.delivery import Delivery
 from bot.engine import ConversationEngine
+from handlers.conversation import Button, ChannelCaps, Notify, Reply
 from tests.conftest import Bloc
 from tests.support.chat import Chat
 

@@ -12,13 +12,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot import bootstrap, reminder_commands
 from bot.clock import FakeClock
 from bot.config import Settings
-from bot.conversation import ChannelCaps
 from bot.engine import ConversationEngine
 from bot.reminder_policy import PolicyError, due_slot, format_policy, parse_policy, slots
 from bot.reminders import Reminders
 from bot.scheduler import ReminderScheduler
 from bot.sender import UNPACED, PacedSender
 from content import strings
+from handlers.conversation import ChannelCaps
 from storage import reminders as store
 from storage.identities import find_identity, mark_unreachable
 from storage.models import Consultation, ReminderSent

@@ -17,8 +17,8 @@ from bot.channels.base import RetryLater
 from bot.channels.telegram import TelegramChannel
 from bot.clock import FakeClock
 from bot.config import Settings
-from bot.conversation import ChannelCaps, Inbound, Kind, Notify, Reply
 from bot.sender import TELEGRAM_PACE, Pace, PacedSender
+from handlers.conversation import ChannelCaps, Inbound, Kind, Notify, Reply
 from storage import reminders as store
 from storage.models import Consultation
 from tests.conftest import DEADLINE, Bloc

@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 SPEC_ENV = "GOPY_TELEGRAM_SPEC"
-DEFAULT_SPEC_PATH = Path(__file__).resolve().parents[3] / "shared/specs/telegram-bot-api.json"
+# A copy of the official spec (MIT, licence beside it), so a clone of the repo tests itself.
+DEFAULT_SPEC_PATH = Path(__file__).resolve().parents[1] / "specs" / "telegram-bot-api.json"
 
 # Lengths Telegram enforces but the spec states only in prose. Python len() counts code
 # points; Telegram counts after entity parsing (and UTF-16 units for entity offsets), so
@@ -46,7 +47,7 @@ class Problem:
 
 
 def spec_path() -> Path:
-    """Where the spec lives: $GOPY_TELEGRAM_SPEC, else /work/shared beside the repo."""
+    """Where the spec lives: $GOPY_TELEGRAM_SPEC, else the copy in tests/specs/."""
     override = os.environ.get(SPEC_ENV)
     return Path(override) if override else DEFAULT_SPEC_PATH
 

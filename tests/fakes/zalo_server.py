@@ -2,7 +2,7 @@
 
 Point `ZaloClient(token, server.url)` at it, push events as Zalo users would send
 them, then assert on what the bot sent and on ``server.violations`` (requests the
-real platform would refuse). Facts it follows: ../shared/specs/zalo-bot-api.md.
+real platform would refuse). Facts it follows: tests/specs/zalo-bot-api.md.
 """
 
 from __future__ import annotations

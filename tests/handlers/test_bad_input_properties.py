@@ -26,10 +26,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.channels.telegram import SECRET_HEADER, TelegramChannel, make_bot
 from bot.clock import FakeClock
-from bot.conversation import ChannelCaps, Inbound, Kind, Notify, Outgoing, Reply
 from bot.engine import ConversationEngine
 from bot.webhook import WebhookServer
 from content import strings
+from handlers.conversation import ChannelCaps, Inbound, Kind, Notify, Outgoing, Reply
 from handlers.onboarding import looks_like_code
 from storage.models import (
     CellOpinion,

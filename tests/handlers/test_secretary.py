@@ -9,9 +9,9 @@ import io
 from sqlalchemy import select
 
 from bot.clock import FakeClock
-from bot.conversation import Notify
 from bot.engine import ConversationEngine
 from content import strings
+from handlers.conversation import Notify
 from storage.models import CellOpinion, CellSubmission, Comment, ReminderSent
 from storage.uow import UnitOfWork
 from tests.conftest import DEADLINE, Bloc

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.conversation import numbered
 from bot.engine import ConversationEngine
 from content import strings
+from handlers.conversation import numbered
 from storage.models import Comment
 from tests.conftest import Bloc
 from tests.support.chat import Chat

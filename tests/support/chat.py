@@ -5,9 +5,9 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass, field
 
-from bot.conversation import Document, Inbound, Kind, Notify, Outgoing, Reply
 from bot.delivery import Delivery
 from bot.engine import ConversationEngine
+from handlers.conversation import Document, Inbound, Kind, Notify, Outgoing, Reply
 
 _updates = itertools.count(1)
 

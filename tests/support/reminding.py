@@ -12,9 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.channels.base import ChatUnreachable
 from bot.channels.telegram import TelegramChannel
 from bot.clock import Clock
-from bot.conversation import ChannelCaps, Reply
 from bot.reminders import Reminders
 from bot.sender import UNPACED, PacedSender
+from handlers.conversation import ChannelCaps, Reply
 from storage.models import CellSubmission, Identity, Member, ReminderSent
 from storage.uow import UnitOfWork
 from tests.conftest import TZ, Bloc

@@ -7,12 +7,11 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
-from bot.channels.base import ChatUnreachable, RetryLater
+from bot.channels.base import ChatUnreachable, RetryLater, StorageUnavailable
 from bot.channels.render import render_pieces
 from bot.channels.zalo.client import JsonObject, ZaloApiError, ZaloClient, ZaloNetworkError
-from bot.conversation import ChannelCaps, Inbound, Kind, Outgoing, Reply
-from bot.engine import StorageUnavailable
 from content import strings
+from handlers.conversation import ChannelCaps, Inbound, Kind, Outgoing, Reply
 
 log = logging.getLogger(__name__)
 

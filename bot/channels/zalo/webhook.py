@@ -9,11 +9,11 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
+from bot.channels.base import StorageUnavailable
 from bot.channels.zalo.channel import Deliver, Handle, MalformedEvent, ZaloChannel
 from bot.channels.zalo.client import events_in
-from bot.conversation import Inbound
-from bot.engine import StorageUnavailable
 from bot.webhook import Route, WebhookServer, secret_matches
+from handlers.conversation import Inbound
 
 log = logging.getLogger(__name__)
 

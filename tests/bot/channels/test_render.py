@@ -6,8 +6,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.channels.render import menu_lines, render, render_pieces
-from bot.conversation import Button, Reply, menu_payloads, numbered
 from content import strings
+from handlers.conversation import Button, Reply, menu_payloads, numbered
 
 ZALO_LIMIT = 2000
 VIETNAMESE = (

@@ -12,12 +12,11 @@ import pytest_asyncio
 from pydantic import ValidationError
 
 from bot import runner
-from bot.channels.base import ChatUnreachable, RetryLater
+from bot.channels.base import ChatUnreachable, RetryLater, StorageUnavailable
 from bot.channels.zalo import MalformedEvent, ZaloChannel, ZaloClient, ZaloNetworkError
 from bot.config import Settings
-from bot.conversation import Button, Document, Inbound, Kind, Outgoing, Reply
-from bot.engine import StorageUnavailable
 from content import strings
+from handlers.conversation import Button, Document, Inbound, Kind, Outgoing, Reply
 from tests.fakes.zalo_server import FakeZaloServer
 
 USER = "6ede9afa66b88fe6d6a9"
