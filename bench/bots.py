@@ -16,9 +16,9 @@ from aiogram import Bot, Dispatcher, Router
 from aiogram.types import CallbackQuery, Message, Update
 
 from bot import bootstrap
-from bot.channels.telegram import TelegramChannel, make_bot
+from bot.channels.telegram import make_bot
 from bot.config import Settings
-from bot.runner import serve_telegram
+from bot.runner import messenger_channels, serve
 
 TOKEN = "123456:TEST-token"
 # The production pace keeps every reply under Telegram's 30 messages/second. That is a
@@ -33,10 +33,11 @@ async def run_ours(api_url: str, database_url: str, stop: asyncio.Event) -> None
         telegram_messages_per_second=UNCAPPED, _env_file=None,
     )
     app = await bootstrap.build(settings)
-    channel = TelegramChannel(make_bot(TOKEN, api_url), poll_timeout=settings.telegram_poll_timeout)
-    app.add_channel(channel)
+    channels = messenger_channels(settings)
+    for channel in channels:
+        app.add_channel(channel)
     try:
-        await serve_telegram(app, channel, stop)
+        await serve(app, channels, stop)
     finally:
         await app.close()
 

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field, replace
+from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.channels.base import Channel
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
-from bot.delivery import Delivery
 from bot.engine import ConversationEngine
+from bot.outbox import Exports, OutboxSender
 from bot.reminders import Reminders
 from bot.sender import TELEGRAM_PACE, UNPACED, ZALO_PACE, Pace, PacedSender
 from handlers.context import Limits
@@ -28,7 +29,9 @@ class App:
     db: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
     engine: ConversationEngine
-    channels: dict[str, Channel] = field(default_factory=dict)
+    # Each channel behind its paced sender, and the outbox sender that drains its replies.
+    channels: dict[str, PacedSender] = field(default_factory=dict)
+    outboxes: dict[str, OutboxSender] = field(default_factory=dict)
 
     def uow(self, *, write: bool = True) -> UnitOfWork:
         return UnitOfWork(self.sessions, write=write)
@@ -39,6 +42,10 @@ class App:
                             on_unreachable=self.mark_unreachable)
         self.channels[channel.name] = paced
         self.engine.register(channel.name, channel.caps)
+        outbox = OutboxSender(paced, self.sessions, self.clock, self.exports,
+                              lease=timedelta(seconds=self.settings.outbox_lease_seconds))
+        self.outboxes[channel.name] = outbox
+        self.engine.on_commit(outbox.wake)
 
     async def mark_unreachable(self, channel: str, chat_id: str) -> None:
         """A 403 from a platform: the member is shown as unreachable and not reminded."""
@@ -47,12 +54,11 @@ class App:
             await uow.commit()
 
     def reminders(self) -> Reminders:
-        senders = {n: c for n, c in self.channels.items() if isinstance(c, PacedSender)}
-        return Reminders(self.sessions, senders, self.clock, self.settings.tz)
+        return Reminders(self.sessions, self.channels, self.clock, self.settings.tz)
 
     @property
-    def delivery(self) -> Delivery:
-        return Delivery(self.channels, self.sessions, tz=self.settings.tz)
+    def exports(self) -> Exports:
+        return Exports(self.sessions, self.settings.tz)
 
     async def close(self) -> None:
         for channel in self.channels.values():

@@ -11,10 +11,9 @@ from typing import Annotated, TypeVar
 
 import typer
 
-from bot import bootstrap, office_commands, reminder_commands, runner
+from bot import bootstrap, deadletter_commands, office_commands, reminder_commands, runner
 from bot.bootstrap import App
 from bot.channels.render import render
-from bot.channels.telegram import TelegramChannel
 from bot.config import Settings
 from bot.reminder_policy import PolicyError, format_policy, parse_policy
 from content import strings
@@ -32,6 +31,9 @@ app.add_typer(draft_app, name="draft")
 app.add_typer(roster_app, name="roster")
 reminders_app = typer.Typer(help="Lịch nhắc trước hạn chót.", no_args_is_help=True)
 app.add_typer(reminders_app, name="reminders")
+dead_app = typer.Typer(help="Tin bị treo: không đọc được hoặc lỗi mỗi lần xử lý.",
+                       invoke_without_command=True)
+app.add_typer(dead_app, name="deadletters")
 
 T = TypeVar("T")
 
@@ -122,7 +124,7 @@ def draft_show(
     channel: Annotated[str, typer.Option(help="telegram hoặc zalo: cắt trang theo kênh.")] = "telegram",
 ) -> None:
     """In các mục của dự thảo đúng như đảng viên sẽ thấy."""
-    caps = TelegramChannel.caps if channel == "telegram" else runner.channel_caps(channel)
+    caps = runner.channel_caps(channel)
 
     async def job(instance: App) -> None:
         async with instance.uow(write=False) as uow:
@@ -269,6 +271,25 @@ def export(
     except office_commands.CommandError as error:
         raise _fail(str(error)) from None
     typer.echo(strings.CLI_EXPORTED.format(rows=rows, path=out))
+
+
+@dead_app.callback()
+def deadletters(
+    ctx: typer.Context,
+    all_: Annotated[bool, typer.Option("--all", help="Cả những tin đã xử lý lại.")] = False,
+) -> None:
+    """Liệt kê các tin bị treo (đã báo người gửi là chưa lưu)."""
+    if ctx.invoked_subcommand is None:
+        _print_lines(lambda instance: deadletter_commands.list_lines(instance, include_replayed=all_))
+
+
+@dead_app.command("replay")
+def deadletters_replay(
+    letter_id: Annotated[int, typer.Argument(help="Số của tin, như trong danh sách.")],
+    force: Annotated[bool, typer.Option(help="Xử lý lại cả tin đã xử lý lại trước đó.")] = False,
+) -> None:
+    """Xử lý lại một tin bị treo, sau khi đã sửa lỗi; trả lời được gửi qua bot đang chạy."""
+    typer.echo(_run(lambda instance: deadletter_commands.replay(instance, letter_id, force=force)))
 
 
 def main() -> None:

@@ -50,6 +50,10 @@ class Settings(BaseSettings):
     zalo_messages_per_second: float = Field(default=10, gt=0)
     zalo_chat_messages_per_second: float = Field(default=1, gt=0)
 
+    # A worker that took a reply from the outbox owns it this long; if the worker dies
+    # first, another one (or the same after a restart) sends it once this has passed.
+    outbox_lease_seconds: float = Field(default=30, gt=0)
+
     @field_validator(
         "telegram_bot_token", "telegram_webhook_url", "telegram_webhook_secret",
         "zalo_bot_token", "zalo_webhook_url", "zalo_webhook_secret", mode="before",

@@ -2,29 +2,38 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
 import logging
 import time
-from collections.abc import Mapping
-from dataclasses import replace
+import traceback
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, replace
+from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot import outbox
 from bot.channels.base import StorageUnavailable
 from bot.clock import Clock
+from bot.outbox import Target
 from content import strings
 from handlers.context import Context, Limits
-from handlers.conversation import ChannelCaps, Inbound, Outgoing, Reply, menu_payloads
+from handlers.conversation import ChannelCaps, Inbound, Kind, Outgoing, Reply
 from handlers.router import route
+from storage import dead_letters
 from storage.consultations import current_consultation
+from storage.db import is_transient, storable
 from storage.identities import find_identity
 from storage.models import HandledUpdate
 from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 
-RETRIES = 3  # a write that lost a race (duplicate update, busy database) is tried again
+RETRIES = 3  # tries of one event before it is given up: unsaved (transient) or parked
+BACKOFF = 0.05  # seconds before the second try; doubles each time
 
 
 class ConversationEngine:
@@ -44,6 +53,7 @@ class ConversationEngine:
         self._tz = tz
         self._limits = limits
         self._caps = dict(caps)
+        self._listeners: list[Callable[[], None]] = []
 
     def register(self, channel: str, caps: ChannelCaps) -> None:
         self._caps[channel] = caps
@@ -51,39 +61,109 @@ class ConversationEngine:
     def caps(self, channel: str) -> ChannelCaps:
         return self._caps[channel]
 
-    async def handle(self, inbound: Inbound) -> list[Outgoing]:
-        """Returns only after the event's effects are committed (or nothing was changed).
+    def on_commit(self, listener: Callable[[], None]) -> None:
+        """Called after each committed event: an outbox sender looks for new replies."""
+        self._listeners.append(listener)
 
-        A bug in a handler is answered with an apology (nothing saved, the member is
-        asked to resend); a database that cannot save raises StorageUnavailable, so the
-        channel leaves the event unacknowledged and the platform delivers it again.
+    async def handle(self, inbound: Inbound, raw: str = "") -> list[Outgoing]:
+        """Returns only after the event's effects and its replies are committed.
+
+        A database that is unreachable, locked or busy raises StorageUnavailable: the
+        channel leaves the event unacknowledged and it is tried again. An event that fails
+        the same way every time (a bug, a constraint nobody expected) is rolled back, tried
+        RETRIES times, then parked as a dead letter with `raw` (the platform's payload):
+        the member is told nothing was saved, and the event is acknowledged so it can
+        never hold up the others.
         """
         if "\x00" in inbound.text:  # PostgreSQL cannot store NUL in text, and nobody means one
             inbound = replace(inbound, text=inbound.text.replace("\x00", ""))
+        if storable(inbound.text) != inbound.text:
+            inbound = replace(inbound, text=storable(inbound.text))
+        failure: Exception | None = None
         for attempt in range(1, RETRIES + 1):
             try:
-                return await self._handle_once(inbound)
-            except (IntegrityError, OperationalError) as error:
-                if attempt == RETRIES:
+                out = await self._handle_once(inbound)
+            except Exception as error:
+                failure = error
+                if is_transient(error) and attempt == RETRIES:
                     log.error("update %s not saved after %d attempts: %s",
                               inbound.update_key, attempt, type(error).__name__)
                     raise StorageUnavailable(inbound.update_key) from error
-                log.warning("update %s: retrying after %s", inbound.update_key, type(error).__name__)
-            except Exception:
-                log.exception("update %s failed; nothing saved", inbound.update_key)
-                return [Reply(strings.ERROR)]
-        return []  # pragma: no cover - the loop always returns
+                log.warning("update %s failed (%s at %s), attempt %d of %d",
+                            inbound.update_key or "-", type(error).__name__, where(error),
+                            attempt, RETRIES)
+                if attempt < RETRIES:
+                    await asyncio.sleep(BACKOFF * 2 ** (attempt - 1))
+                continue
+            self._committed()
+            return out
+        assert failure is not None
+        if is_transient(failure):  # pragma: no cover - raised in the loop
+            raise StorageUnavailable(inbound.update_key) from failure
+        return await self.park(inbound.channel, inbound.update_key, raw or _as_raw(inbound),
+                               failure, inbound=inbound, attempts=RETRIES)
+
+    async def park(
+        self,
+        channel: str,
+        update_key: str,
+        raw: str,
+        error: BaseException,
+        *,
+        inbound: Inbound | None = None,
+        attempts: int = 1,
+        answer_to: Target | None = None,
+        answer: str = strings.ERROR,
+    ) -> list[Outgoing]:
+        """Keep an update that cannot be handled, answer its sender if known, acknowledge it.
+
+        Logs one line: the update and the kind of error, never the payload (an exception
+        from a parser often carries the whole update, names and texts included)."""
+        stage = "handle" if inbound is not None else "read"
+        out: list[Outgoing] = []
+        try:
+            async with UnitOfWork(self._factory) as uow:
+                if update_key and not await _first_time(uow.session, update_key, self._clock.now()):
+                    return []  # parked (or handled) already: a redelivery
+                letter = dead_letters.park(
+                    uow.session, channel=channel, update_key=update_key or "-", stage=stage,
+                    raw=raw, error=f"{type(error).__name__} at {where(error)}: {error}"[:2000],
+                    now=self._clock.now(), attempts=attempts,
+                    inbound=_inbound_json(inbound) if inbound is not None else None,
+                )
+                if answer_to is None and inbound is not None and inbound.chat_id:
+                    answer_to = Target(channel, inbound.chat_id)
+                if answer_to is not None and answer_to.channel in self._caps:
+                    out = [Reply(answer)]
+                    await outbox.post(uow.session, answer_to, out, self._caps, self._clock.now())
+                await uow.commit()
+        except Exception as failure:
+            if is_transient(failure):
+                raise StorageUnavailable(update_key) from failure
+            raise
+        log.error("update %s (%s) parked as dead letter %d: %s at %s", update_key or "-",
+                  channel, letter.id, type(error).__name__, where(error))
+        self._committed()
+        return out
+
+    async def replay(self, inbound: Inbound) -> list[Outgoing]:
+        """A parked event handled again once (`gopy deadletters replay`); errors propagate."""
+        out = await self._handle_once(inbound)
+        self._committed()
+        return out
+
+    def _committed(self) -> None:
+        for listener in self._listeners:
+            listener()
 
     async def _handle_once(self, inbound: Inbound) -> list[Outgoing]:
         started = time.perf_counter()
         now = self._clock.now()
         async with UnitOfWork(self._factory) as uow:
             session = uow.session
-            if inbound.update_key:
-                if await session.get(HandledUpdate, inbound.update_key) is not None:
-                    log.info("update %s already handled; dropped", inbound.update_key)
-                    return []
-                session.add(HandledUpdate(key=inbound.update_key, handled_at=now))
+            if inbound.update_key and not await _first_time(session, inbound.update_key, now):
+                log.info("update %s already handled; dropped", inbound.update_key)
+                return []
             identity = await find_identity(session, inbound.channel, inbound.user_id)
             if identity is not None:
                 identity.last_seen_at = now
@@ -102,26 +182,51 @@ class ConversationEngine:
             out = await route(ctx)
             if not ctx.caps.buttons:
                 out = one_menu(out)
-            if ctx.identity is not None and not ctx.caps.buttons:
-                menu = _last_menu(out)
-                if menu is not None:
-                    ctx.identity.last_menu = menu
+            sender = Target(inbound.channel, inbound.chat_id,
+                            ctx.identity.member_id if ctx.identity else None)
+            await outbox.post(session, sender, out, self._caps, now)
             await uow.commit()
         log.info(
             "update %s (%s %s, member %s) saved: %d replies in %.0f ms",
             inbound.update_key or "-", inbound.channel, inbound.kind.value,
-            ctx.identity.member_id if ctx.identity else "none", len(out),
+            sender.member_id or "none", len(out),
             (time.perf_counter() - started) * 1000,
         )
         return out
 
 
-def _last_menu(out: list[Outgoing]) -> list[str | None] | None:
-    """Button payloads of the last reply that offered any, by the number typed to choose them."""
-    for item in reversed(out):
-        if isinstance(item, Reply) and item.buttons:
-            return menu_payloads(item.all_buttons())
-    return None
+async def _first_time(session: AsyncSession, key: str, now: datetime) -> bool:
+    """Record the update as handled; False if it already was (platforms deliver at least once)."""
+    if await session.get(HandledUpdate, key) is not None:
+        return False
+    session.add(HandledUpdate(key=key, handled_at=now))
+    return True
+
+
+def where(error: BaseException) -> str:
+    """The innermost frame of our own code the error passed through: 'handlers/member.py:88'."""
+    found = "?"
+    for frame in traceback.extract_tb(error.__traceback__):
+        path = frame.filename.replace("\\", "/")
+        for top in ("/bot/", "/handlers/", "/storage/", "/content/"):
+            if top in path:
+                found = f"{top.strip('/')}/{path.rsplit(top, 1)[1]}:{frame.lineno}"
+    return found
+
+
+def _inbound_json(inbound: Inbound) -> dict[str, str]:
+    return {name: storable(str(value)) for name, value in asdict(inbound).items()}
+
+
+def inbound_from_json(data: Mapping[str, str]) -> Inbound:
+    """The event a dead letter kept, to be handled again."""
+    fields: dict[str, Any] = dict(data)
+    fields["kind"] = Kind(fields["kind"])
+    return Inbound(**fields)
+
+
+def _as_raw(inbound: Inbound) -> str:
+    return json.dumps(_inbound_json(inbound), ensure_ascii=False)
 
 
 def one_menu(out: list[Outgoing]) -> list[Outgoing]:

@@ -42,12 +42,12 @@ from bot.reminder_policy import Slot, due_slot, is_quiet, next_allowed, next_eve
 from bot.sender import PacedSender
 from content import strings
 from handlers import notices
-from handlers.conversation import Document, Reply
+from handlers.conversation import Document, Reply, menu_payloads
 from storage import progress
 from storage import reminders as store
 from storage.consultations import current_consultation, section_count
 from storage.exports import export_csv
-from storage.identities import clear_unreachable
+from storage.identities import clear_unreachable, remember_menu
 from storage.models import Consultation
 from storage.uow import UnitOfWork
 
@@ -308,6 +308,6 @@ class Reminders:
             if reached is not None:
                 await clear_unreachable(uow.session, reached)
             if menu is not None and reply is not None:
-                payloads = [b.data for b in reply.all_buttons()]
-                await store.remember_menu(uow.session, menu[0], menu[1], payloads)
+                await remember_menu(uow.session, menu[0], menu[1],
+                                    menu_payloads(reply.all_buttons()))
             await uow.commit()

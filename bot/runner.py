@@ -5,20 +5,17 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
-from urllib.parse import urlsplit
 
+from pydantic import SecretStr
 from sqlalchemy import func, select
 
 from bot import bootstrap
 from bot.bootstrap import App
-from bot.channels.base import Channel
+from bot.channels.base import TELEGRAM_CAPS, ZALO_CAPS, Messenger
 from bot.channels.console import CONSOLE_USER, ConsoleChannel
-from bot.channels.telegram import TelegramChannel, make_bot
-from bot.channels.zalo import DEFAULT_PATH, ZaloChannel, ZaloClient, zalo_webhook
 from bot.config import Settings
 from bot.leader import Leadership
 from bot.scheduler import ReminderScheduler
@@ -37,7 +34,8 @@ SAMPLE_ROSTER = CONTENT / "sample_roster.csv"
 
 
 def channel_caps(name: str) -> ChannelCaps:
-    caps = {"telegram": TelegramChannel.caps, "zalo": ZaloChannel.caps, "console": ConsoleChannel.caps}
+    """How a channel shows replies, without importing its SDK (`gopy draft show`)."""
+    caps = {"telegram": TELEGRAM_CAPS, "zalo": ZALO_CAPS, "console": ConsoleChannel.caps}
     return caps[name]
 
 
@@ -65,91 +63,49 @@ async def run(settings: Settings) -> None:
         await app.close()
 
 
-def messenger_channels(settings: Settings) -> list[Channel]:
-    """The configured messengers, built but not listening: `gopy remind` sends through them."""
-    channels: list[Channel] = []
+def messenger_channels(settings: Settings) -> list[Messenger]:
+    """The configured messengers, built but not listening: `gopy remind` sends through them.
+    Each is imported only when configured: aiogram alone takes seconds to import."""
+    channels: list[Messenger] = []
     if settings.telegram_bot_token is not None:
+        from bot.channels.telegram import TelegramChannel, make_bot
+
+        url = settings.telegram_webhook_url
+        if url and settings.telegram_webhook_secret is None:
+            raise SystemExit("TELEGRAM_WEBHOOK_SECRET is required with TELEGRAM_WEBHOOK_URL")
         bot = make_bot(settings.telegram_bot_token.get_secret_value(), settings.telegram_api_url)
-        channels.append(TelegramChannel(bot, poll_timeout=settings.telegram_poll_timeout))
+        channels.append(TelegramChannel(
+            bot, poll_timeout=settings.telegram_poll_timeout, webhook_url=url,
+            webhook_secret=_secret(settings.telegram_webhook_secret)))
     if settings.zalo_bot_token is not None:
+        from bot.channels.zalo import ZaloChannel, ZaloClient
+
+        url = settings.zalo_webhook_url
+        if url and settings.zalo_webhook_secret is None:
+            raise SystemExit(
+                "ZALO_WEBHOOK_SECRET (8-256 characters) is required with ZALO_WEBHOOK_URL")
         client = ZaloClient(settings.zalo_bot_token.get_secret_value(), settings.zalo_api_url)
-        channels.append(ZaloChannel(client, poll_timeout=settings.zalo_poll_timeout))
+        channels.append(ZaloChannel(
+            client, poll_timeout=settings.zalo_poll_timeout, webhook_url=url,
+            webhook_secret=_secret(settings.zalo_webhook_secret)))
     return channels
 
 
-async def serve(app: App, channels: list[Channel], stop: asyncio.Event) -> None:
-    """Every messenger side by side until `stop` (or until one fails); one webhook server."""
-    # Started by the first messenger that uses a webhook; stopped here, after all of them.
-    server = WebhookServer(app.settings.webhook_host, app.settings.webhook_port)
+def _secret(value: SecretStr | None) -> str | None:
+    return value.get_secret_value() if value is not None else None
+
+
+async def serve(app: App, channels: Sequence[Messenger], stop: asyncio.Event) -> None:
+    """Every messenger side by side, each with its outbox sender, until `stop` (or until
+    one fails); one webhook server for those that use one."""
+    web = WebhookServer(app.settings.webhook_host, app.settings.webhook_port)
     try:
         async with asyncio.TaskGroup() as group:
             for channel in channels:
-                if isinstance(channel, TelegramChannel):
-                    group.create_task(serve_telegram(app, channel, stop, server))
-                elif isinstance(channel, ZaloChannel):
-                    group.create_task(serve_zalo(app, channel, stop, server))
+                group.create_task(channel.serve(app.engine, stop, web))
+                group.create_task(app.outboxes[channel.name].run(stop))
     finally:
-        await server.stop()
-
-
-async def serve_telegram(
-    app: App, telegram: TelegramChannel, stop: asyncio.Event, server: WebhookServer | None = None
-) -> None:
-    """Webhook when TELEGRAM_WEBHOOK_URL is set (several workers can share it), else polling."""
-    settings = app.settings
-    me = await telegram.bot.get_me()
-    url = settings.telegram_webhook_url
-    if not url:
-        log.info("Telegram bot @%s: long polling", me.username)
-        await telegram.poll(app.engine.handle, app.delivery.deliver, stop)
-        return
-    if settings.telegram_webhook_secret is None:
-        raise SystemExit("TELEGRAM_WEBHOOK_SECRET is required with TELEGRAM_WEBHOOK_URL")
-    secret = settings.telegram_webhook_secret.get_secret_value()
-    async with _shared(server, settings) as web:
-        web.add_route(urlsplit(url).path or "/", telegram.webhook(
-            app.engine.handle, app.delivery.deliver, web, secret))
-        await web.start()
-        await telegram.set_webhook(url, secret)
-        log.info("Telegram bot @%s: webhook on port %d", me.username, web.port)
-        await stop.wait()
-
-
-async def serve_zalo(
-    app: App, zalo: ZaloChannel, stop: asyncio.Event, server: WebhookServer | None = None
-) -> None:
-    """Webhook when ZALO_WEBHOOK_URL is set (registered with Zalo at start), else long polling."""
-    settings = app.settings
-    me = await zalo.client.get_me()
-    name = me.get("account_name") or me.get("id") or "?"
-    url = settings.zalo_webhook_url
-    if not url:
-        log.info("Zalo bot %s: long polling", name)
-        await zalo.poll(app.engine.handle, app.delivery.deliver, stop)
-        return
-    if settings.zalo_webhook_secret is None:
-        raise SystemExit("ZALO_WEBHOOK_SECRET (8-256 characters) is required with ZALO_WEBHOOK_URL")
-    secret = settings.zalo_webhook_secret.get_secret_value()
-    async with _shared(server, settings) as web:
-        web.add_route(urlsplit(url).path or DEFAULT_PATH, zalo_webhook(
-            zalo, app.engine.handle, app.delivery.deliver, web, secret))
-        await web.start()
-        await zalo.set_webhook(url, secret)
-        log.info("Zalo bot %s: webhook on port %d", name, web.port)
-        await stop.wait()
-
-
-@asynccontextmanager
-async def _shared(server: WebhookServer | None, settings: Settings) -> AsyncIterator[WebhookServer]:
-    """The server `serve` shares between messengers, or one of our own, stopped after."""
-    if server is not None:
-        yield server
-        return
-    own = WebhookServer(settings.webhook_host, settings.webhook_port)
-    try:
-        yield own
-    finally:
-        await own.stop()
+        await web.stop()
 
 
 async def run_console(settings: Settings, *, phone: str | None, sample: bool = False) -> None:
@@ -164,17 +120,20 @@ async def run_console(settings: Settings, *, phone: str | None, sample: bool = F
         if sample:
             await ensure_sample(app)
         print("Gõ như trong Telegram/Zalo; gõ số để bấm nút; [sticker] để thử nhãn dán; Ctrl-D để thoát.\n")
-        delivery = app.delivery
+        outbox = app.outboxes[console.name]
+        await outbox.flush()  # what an earlier run saved but did not show
         if phone:
             await _link_console(app, phone)  # answers with the introduction
         else:
             first = console.to_inbound("/start")
             assert first is not None
-            await delivery.deliver(console, CONSOLE_USER, await app.engine.handle(first))
+            await app.engine.handle(first)
+        await outbox.flush()
         while (line := await console.read_line()) is not None:
             inbound = console.to_inbound(line)
             if inbound is not None:
-                await delivery.deliver(console, CONSOLE_USER, await app.engine.handle(inbound))
+                await app.engine.handle(inbound)
+                await outbox.flush()
     finally:
         await app.close()
 
@@ -209,8 +168,7 @@ async def _link_console(app: App, phone: str) -> None:
         if existing is not None:
             await uow.session.delete(existing)
             await uow.commit()
-    out = await app.engine.handle(inbound)
-    await app.delivery.deliver(app.channels["console"], CONSOLE_USER, out)
+    await app.engine.handle(inbound)
 
 
 def _two_weeks(now: datetime, settings: Settings) -> datetime:

@@ -454,3 +454,18 @@ PARSE_NO_TEXT = "mục «{label}» không có nội dung"
 PARSE_NOTE_UNCITED = "chú thích ⁽{mark}⁾ không được dẫn ở đâu trong bài"
 PARSE_NOTE_TWICE = "chú thích ⁽{mark}⁾ bị in hai lần"
 PARSE_MARK_NO_NOTE = "dấu chú thích ⁽{mark}⁾ không có lời chú thích"
+
+# ---- gopy deadletters ---------------------------------------------------------------
+CLI_DEAD_NONE = "Không có tin nào bị treo."
+CLI_DEAD_LINE = "#{id}  {when}  {channel}  {key}  [{stage}, {attempts} lần]  {error}"
+CLI_DEAD_STAGE = {"read": "không đọc được", "handle": "lỗi khi xử lý"}
+CLI_DEAD_REPLAYED = " (đã xử lý lại {when})"
+CLI_DEAD_UNKNOWN = "Không có tin treo #{id}."
+CLI_DEAD_ALREADY = "Tin #{id} đã được xử lý lại lúc {when}; thêm --force để xử lý lần nữa."
+CLI_DEAD_UNREADABLE = "Tin #{id} vẫn chưa đọc được: {error}"
+CLI_DEAD_IGNORED = "Tin #{id} không phải loại bot xử lý (đã đánh dấu xong)."
+CLI_DEAD_FAILED = "Xử lý lại tin #{id} vẫn lỗi ({error}); chưa lưu gì, tin vẫn được giữ."
+CLI_DEAD_DONE = (
+    "Đã xử lý lại tin #{id}: {replies} trả lời đã lưu, bot đang chạy sẽ gửi đi "
+    "(hoặc gửi khi bot khởi động)."
+)

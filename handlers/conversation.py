@@ -129,3 +129,12 @@ def menu_payloads(buttons: Sequence[Button]) -> list[str | None]:
     for number, button in pairs:
         menu[number - 1] = button.data
     return menu
+
+
+def typed(text: str) -> tuple[Kind, str, str]:
+    """What a typed message is: '/start 12345678' → (COMMAND, 'start', '12345678');
+    '/tiendo@GopYBot' → (COMMAND, 'tiendo', ''); anything else → (TEXT, '', text)."""
+    if not text.startswith("/"):
+        return Kind.TEXT, "", text
+    head, _, rest = text[1:].partition(" ")
+    return Kind.COMMAND, head.split("@")[0], rest.strip()

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -58,3 +59,43 @@ def _ensure_sqlite_dir(url: str) -> None:
     path = url.split("///", 1)[-1]
     if path and ":memory:" not in path:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
+
+
+# SQLSTATE classes that mean "try again later", not "this will fail every time":
+# 08 connection, 53 insufficient resources, 57P0x shutting down, 40001/40P01 lost a race.
+_TRANSIENT_SQLSTATES = ("08", "53", "57P01", "57P02", "57P03", "40001", "40P01")
+_TRANSIENT_SQLITE = ("database is locked", "database table is locked", "disk i/o error",
+                     "unable to open database", "database is full", "disk is full")
+
+
+def is_transient(error: BaseException) -> bool:
+    """The database is unreachable, locked or busy: wait and try the same event again.
+
+    Anything else that fails (a constraint nobody expected, a bug) fails the same way on
+    every try, and must be parked instead of holding up everyone behind it."""
+    if isinstance(error, OSError | ConnectionError | TimeoutError):
+        return True
+    if isinstance(error, DBAPIError):
+        if error.connection_invalidated:
+            return True
+        original = error.orig
+        state = str(getattr(original, "sqlstate", None) or getattr(original, "pgcode", None) or "")
+        if state and state.startswith(_TRANSIENT_SQLSTATES):
+            return True
+        if isinstance(error, OperationalError):
+            message = str(original).lower()
+            return any(words in message for words in _TRANSIENT_SQLITE) or not state and (
+                "connection" in message or "timeout" in message)
+        if isinstance(original, OSError | ConnectionError | TimeoutError):
+            return True
+    return False
+
+
+def storable(text: str) -> str:
+    """Text every engine can store: half a UTF-16 pair (a JSON escape can carry one) becomes
+    U+FFFD instead of failing the write; a whole pair becomes its character."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    return text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, select, update
@@ -107,3 +108,14 @@ async def mark_unreachable(session: AsyncSession, channel: str, chat_id: str, no
 async def clear_unreachable(session: AsyncSession, member_id: int) -> None:
     """Reached on another of their chats after all: not unreachable."""
     await session.execute(update(Member).where(Member.id == member_id).values(unreachable_at=None))
+
+
+async def remember_menu(
+    session: AsyncSession, channel: str, chat_id: str, payloads: Sequence[str | None]
+) -> None:
+    """On channels without buttons, typing "1" means the first choice of the last menu shown."""
+    await session.execute(
+        update(Identity)
+        .where(Identity.channel == channel, Identity.chat_id == chat_id)
+        .values(last_menu=list(payloads))
+    )

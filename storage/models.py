@@ -248,6 +248,57 @@ class CommentPart(Base):
     comment: Mapped[Comment] = relationship(back_populates="parts")
 
 
+class OutboxStatus(enum.StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    UNREACHABLE = "unreachable"  # the person blocked the bot: not tried again
+    FAILED = "failed"  # the platform kept refusing it: given up, kept for the record
+
+
+class OutboxMessage(Base):
+    """A message to send, written in the same transaction as the change that caused it.
+
+    A sender per channel drains these at the platform's pace (bot/outbox.py); a crash
+    between commit and send leaves the row pending, so it goes out on restart.
+    """
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_due", "channel", "status", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(20))
+    chat_id: Mapped[str] = mapped_column(String(64))
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("member.id", ondelete="SET NULL"))
+    reply: Mapped[dict[str, Any]]  # handlers.conversation.Reply as JSON (bot/outbox.py)
+    created_at: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(20), default=OutboxStatus.PENDING)
+    # A sender that took the row owns it until then; after a crash another one takes it.
+    claimed_until: Mapped[datetime | None]
+    attempts: Mapped[int] = mapped_column(default=0)
+    sent_at: Mapped[datetime | None]
+
+
+class DeadLetter(Base):
+    """An update that could not be read, or failed the same way each time it was handled.
+
+    Parked with its raw payload so it never holds up the others and can be replayed
+    (`gopy deadletters replay`) once a fix is deployed.
+    """
+
+    __tablename__ = "dead_letter"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(20))
+    update_key: Mapped[str] = mapped_column(String(120), index=True)
+    stage: Mapped[str] = mapped_column(String(20))  # "read": unreadable; "handle": handler failed
+    raw: Mapped[str] = mapped_column(Text)  # the platform's payload, or the event as we read it
+    inbound: Mapped[dict[str, Any] | None]  # the event as read, when it could be read
+    error: Mapped[str] = mapped_column(Text)  # exception type and where it was raised
+    attempts: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime]
+    replayed_at: Mapped[datetime | None]
+
+
 class HandledUpdate(Base):
     """Updates already processed: platforms deliver at least once."""
 

@@ -314,14 +314,3 @@ async def close(session: AsyncSession, consultation: Consultation, now: datetime
     if closed:
         consultation.closed_at = now
     return closed
-
-
-async def remember_menu(
-    session: AsyncSession, channel: str, chat_id: str, payloads: Sequence[str]
-) -> None:
-    """On channels without buttons, typing "1" after a reminder means its first choice."""
-    await session.execute(
-        update(Identity)
-        .where(Identity.channel == channel, Identity.chat_id == chat_id)
-        .values(last_menu=list(payloads))
-    )

@@ -7,7 +7,7 @@ import itertools
 from collections.abc import Callable
 
 from bot.channels.render import render
-from handlers.conversation import ChannelCaps, Inbound, Kind, Reply
+from handlers.conversation import ChannelCaps, Inbound, Kind, Reply, typed
 from storage.phones import normalize_phone
 
 CONSOLE_USER = "local"
@@ -42,10 +42,8 @@ class ConsoleChannel:
         if self._awaiting_contact and normalize_phone(line):
             return Inbound(kind=Kind.CONTACT, contact_phone=line, contact_user_id=CONSOLE_USER,
                            **common)
-        if line.startswith("/"):
-            head, _, rest = line[1:].partition(" ")
-            return Inbound(kind=Kind.COMMAND, command=head, text=rest.strip(), **common)
-        return Inbound(kind=Kind.TEXT, text=line, **common)
+        kind, command, text = typed(line)
+        return Inbound(kind=kind, command=command, text=text, **common)
 
     async def read_line(self) -> str | None:
         try:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
-from collections import defaultdict
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
+from typing import Any
+from urllib.parse import urlsplit
 
 from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
@@ -17,6 +19,7 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
     TelegramServerError,
 )
+from aiogram.methods.base import TelegramMethod
 from aiogram.types import (
     BufferedInputFile,
     InlineKeyboardButton,
@@ -30,10 +33,21 @@ from aiogram.types import (
 from aiohttp import web
 from pydantic import ValidationError
 
-from bot.channels.base import ChatUnreachable, RetryLater, StorageUnavailable
+from bot.channels.base import (
+    TELEGRAM_CAPS,
+    ChatLocks,
+    ChatUnreachable,
+    Received,
+    Receiver,
+    RetryLater,
+    StorageUnavailable,
+    backoff,
+    save_in_order,
+    sleep_or_stop,
+)
 from bot.webhook import Route, WebhookServer, secret_matches
 from content import strings
-from handlers.conversation import ChannelCaps, Inbound, Kind, Outgoing, Reply
+from handlers.conversation import Inbound, Kind, Reply, typed
 
 log = logging.getLogger(__name__)
 
@@ -43,10 +57,6 @@ ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 SEND_ATTEMPTS = 5
 
-Handle = Callable[[Inbound], Awaitable[list[Outgoing]]]
-Deliver = Callable[["TelegramChannel", str, Sequence[Outgoing]], Awaitable[None]]
-
-
 def make_bot(token: str, api_url: str) -> Bot:
     """An aiogram Bot talking to `api_url` (the real API, or a local fake in tests)."""
     session = AiohttpSession(api=TelegramAPIServer.from_base(api_url.rstrip("/")))
@@ -55,11 +65,20 @@ def make_bot(token: str, api_url: str) -> Bot:
 
 class TelegramChannel:
     name = "telegram"
-    caps = ChannelCaps(max_text=4096, buttons=True, contact=True)
+    caps = TELEGRAM_CAPS
 
-    def __init__(self, bot: Bot, *, poll_timeout: int = 25) -> None:
+    def __init__(
+        self,
+        bot: Bot,
+        *,
+        poll_timeout: int = 25,
+        webhook_url: str | None = None,
+        webhook_secret: str | None = None,
+    ) -> None:
         self.bot = bot
         self._poll_timeout = poll_timeout
+        self._webhook_url = webhook_url
+        self._webhook_secret = webhook_secret
 
     # ---- inbound ----------------------------------------------------------
 
@@ -98,13 +117,8 @@ class TelegramChannel:
                 contact_user_id=str(contact.user_id) if contact.user_id else "",
             )
         if message.text is not None:
-            text = message.text
-            if text.startswith("/"):
-                head, _, rest = text[1:].partition(" ")
-                return _from_message(
-                    message, Kind.COMMAND, key, command=head.split("@")[0], text=rest.strip()
-                )
-            return _from_message(message, Kind.TEXT, key, text=text)
+            kind, command, text = typed(message.text)
+            return _from_message(message, kind, key, command=command, text=text)
         media = next((m for m in MEDIA if getattr(message, m, None) is not None), "other")
         return _from_message(message, Kind.UNSUPPORTED, key, media=media)
 
@@ -163,110 +177,114 @@ class TelegramChannel:
             markup = ReplyKeyboardRemove()
         await self.bot.send_message(chat_id, reply.text, reply_markup=markup)
 
-    # ---- long polling -----------------------------------------------------
+    # ---- receiving ---------------------------------------------------------
 
-    async def poll(self, handle: Handle, deliver: Deliver, stop: asyncio.Event) -> None:
-        """Long polling that confirms an update (next offset) only after it was handled."""
+    async def serve(self, receiver: Receiver, stop: asyncio.Event, web: WebhookServer) -> None:
+        """Webhook when a webhook address is configured (several workers can share it),
+        else long polling."""
+        me = await self.bot.get_me()
+        if not self._webhook_url:
+            log.info("Telegram bot @%s: long polling", me.username)
+            await self.poll(receiver, stop)
+            return
+        web.add_route(urlsplit(self._webhook_url).path or "/", self.webhook(receiver))
+        await web.start()
+        await self.bot.set_webhook(self._webhook_url, secret_token=self._webhook_secret,
+                                   allowed_updates=ALLOWED_UPDATES, drop_pending_updates=False)
+        log.info("Telegram bot @%s: webhook on port %d", me.username, web.port)
+        await stop.wait()
+
+    async def poll(self, receiver: Receiver, stop: asyncio.Event) -> None:
+        """Long polling that confirms an update (next offset) once it is saved or parked."""
         await self.bot.delete_webhook(drop_pending_updates=False)
         offset: int | None = None
         failures = 0
         while not stop.is_set():
             try:
-                updates = await self._get_updates(offset, stop)
+                batch = await self._get_updates(offset, stop)
             except (TelegramNetworkError, TelegramServerError) as error:
                 failures += 1
                 log.warning("getUpdates failed (%s); retrying", type(error).__name__)
-                await _sleep_or_stop(stop, min(2**failures, 30))
+                await sleep_or_stop(stop, backoff(failures))
                 continue
             failures = 0
-            if not updates:
+            if not batch:
                 continue
-            unsaved = await self.process(updates, handle, deliver)
+            unsaved = await self.process(batch, receiver)
             if unsaved is not None:  # leave it unconfirmed; Telegram sends it again
                 offset = unsaved
-                await _sleep_or_stop(stop, 5)
+                await sleep_or_stop(stop, 5)
                 continue
-            offset = updates[-1].update_id + 1
+            offset = _update_id(batch[-1]) + 1
         if offset is not None:  # confirm the last batch so it is not delivered again
-            await self.bot.get_updates(offset=offset, timeout=0, limit=1)
+            await self.bot(RawGetUpdates(offset=offset, timeout=0, limit=1))
 
-    async def _get_updates(self, offset: int | None, stop: asyncio.Event) -> list[Update]:
-        fetch = asyncio.ensure_future(
-            self.bot.get_updates(
-                offset=offset, timeout=self._poll_timeout, allowed_updates=ALLOWED_UPDATES
-            )
-        )
+    async def _get_updates(self, offset: int | None, stop: asyncio.Event) -> list[RawUpdate]:
+        """The next batch as raw JSON objects: one update aiogram cannot read must not take
+        the others down with it (each is read on its own in `process`)."""
+        fetch = asyncio.ensure_future(self.bot(RawGetUpdates(
+            offset=offset, timeout=self._poll_timeout, allowed_updates=ALLOWED_UPDATES)))
         stopping = asyncio.ensure_future(stop.wait())
         done, _ = await asyncio.wait({fetch, stopping}, return_when=asyncio.FIRST_COMPLETED)
         stopping.cancel()
         if fetch not in done:
             fetch.cancel()
             return []
-        return fetch.result()
+        return [item for item in fetch.result() if isinstance(item.get("update_id"), int)]
 
     async def process(
-        self, updates: Sequence[Update], handle: Handle, deliver: Deliver
+        self, batch: Sequence[RawUpdate], receiver: Receiver, locks: ChatLocks | None = None
     ) -> int | None:
-        """One chat's updates in order, different chats side by side. Returns the first
-        update id that could not be saved (to poll again from there), or None."""
-        by_chat: dict[str, list[tuple[int, Inbound]]] = defaultdict(list)
-        for update in updates:
-            inbound = self.to_inbound(update)
-            if inbound is not None:
-                by_chat[inbound.chat_id].append((update.update_id, inbound))
-            if update.callback_query is not None:
-                await self._answer_callback(update.callback_query.id)
+        """Read, save or park every update of a batch; the first update id that could not
+        be saved (to poll again from there), or None when the whole batch is done."""
+        received: list[Received] = []
         unsaved: list[int] = []
-
-        async def run_chat(chat_id: str, items: list[tuple[int, Inbound]]) -> None:
-            for update_id, inbound in items:
+        for raw in batch:
+            update_id = _update_id(raw)
+            try:
+                update = self.read(raw)
+            except (ValueError, ValidationError) as error:
                 try:
-                    out = await handle(inbound)
+                    await receiver.park(self.name, f"telegram:{update_id}", _dump(raw), error)
                 except StorageUnavailable:
                     unsaved.append(update_id)
-                    return  # the rest of this chat waits, to keep its order
-                try:
-                    await deliver(self, chat_id, out)
-                except Exception:  # the update is saved; a failed reply must not stop polling
-                    log.exception("reply to update %s not delivered", inbound.update_key)
-
-        await asyncio.gather(*(run_chat(chat, items) for chat, items in by_chat.items()))
+                continue
+            if update.callback_query is not None:
+                await self._answer_callback(update.callback_query.id)
+            inbound = self.to_inbound(update)
+            if inbound is not None:
+                received.append(Received(inbound, _dump(raw), update_id))
+        unsaved += [event.position for event in await save_in_order(receiver, received, locks)]
         return min(unsaved) if unsaved else None
 
-    def webhook(self, handle: Handle, deliver: Deliver, server: WebhookServer, secret: str) -> Route:
-        """The POST handler: 2xx only after the update is saved; replies go out after."""
+    @classmethod
+    def from_raw(cls, raw: RawUpdate) -> Inbound | None:
+        """Our event for a stored raw update (`gopy deadletters replay`)."""
+        return cls.to_inbound(Update.model_validate(raw))
+
+    def read(self, raw: RawUpdate) -> Update:
+        """aiogram's model of one update; raises when the model and Telegram disagree."""
+        return Update.model_validate(raw, context={"bot": self.bot})
+
+    def webhook(self, receiver: Receiver) -> Route:
+        """The POST handler: 2xx once the update (and its replies) are saved, or it is parked;
+        503 when the database cannot save it, so Telegram delivers it again."""
+        locks = ChatLocks()
 
         async def receive(request: web.Request) -> web.Response:
-            if not secret_matches(request, SECRET_HEADER, secret):
+            if not secret_matches(request, SECRET_HEADER, self._webhook_secret or ""):
                 log.warning("telegram webhook: request without the right secret refused")
                 return web.Response(status=403)
             try:
-                update = Update.model_validate(await request.json(), context={"bot": self.bot})
-            except (ValueError, ValidationError):
+                raw = json.loads(await request.read())
+            except ValueError:
+                return web.Response(status=400, text="not JSON")
+            if not isinstance(raw, dict) or not isinstance(raw.get("update_id"), int):
                 return web.Response(status=400, text="not a Telegram update")
-            if update.callback_query is not None:
-                server.after_response(self._answer_callback(update.callback_query.id))
-            inbound = self.to_inbound(update)
-            if inbound is None:
-                return web.Response()
-            try:
-                out = await handle(inbound)
-            except StorageUnavailable:
-                return web.Response(status=503)  # Telegram retries later
-            server.after_response(self._deliver_logged(deliver, inbound, out))
-            return web.Response()
+            unsaved = await self.process([raw], receiver, locks)
+            return web.Response(status=503 if unsaved is not None else 200)
 
         return receive
-
-    async def _deliver_logged(self, deliver: Deliver, inbound: Inbound, out: Sequence[Outgoing]) -> None:
-        try:
-            await deliver(self, inbound.chat_id, out)
-        except Exception:  # the update is saved; the member may have to ask again
-            log.exception("reply to update %s not delivered", inbound.update_key)
-
-    async def set_webhook(self, url: str, secret: str) -> None:
-        await self.bot.set_webhook(url, secret_token=secret, allowed_updates=ALLOWED_UPDATES,
-                                   drop_pending_updates=False)
 
     async def _answer_callback(self, query_id: str) -> None:
         try:
@@ -276,6 +294,29 @@ class TelegramChannel:
 
     async def close(self) -> None:
         await self.bot.session.close()
+
+
+class RawGetUpdates(TelegramMethod[list[dict[str, Any]]]):
+    """getUpdates answered as plain JSON objects, read one by one by the channel."""
+
+    __returning__ = list[dict[str, Any]]
+    __api_method__ = "getUpdates"
+
+    offset: int | None = None
+    limit: int | None = None
+    timeout: int | None = None
+    allowed_updates: list[str] | None = None
+
+
+RawUpdate = dict[str, Any]
+
+
+def _update_id(raw: RawUpdate) -> int:
+    return int(raw["update_id"])
+
+
+def _dump(raw: RawUpdate) -> str:
+    return json.dumps(raw)
 
 
 def _private(message: Message) -> bool:
@@ -293,10 +334,3 @@ def _from_message(message: Message, kind: Kind, key: str, **fields: str) -> Inbo
         update_key=key,
         **fields,
     )
-
-
-async def _sleep_or_stop(stop: asyncio.Event, seconds: float) -> None:
-    try:
-        await asyncio.wait_for(stop.wait(), timeout=seconds)
-    except TimeoutError:
-        pass

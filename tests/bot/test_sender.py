@@ -13,10 +13,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import bootstrap
 from bot.bootstrap import App
-from bot.channels.base import RetryLater
+from bot.channels.base import TELEGRAM_CAPS, RetryLater
 from bot.channels.telegram import TelegramChannel
 from bot.clock import FakeClock
 from bot.config import Settings
+from bot.outbox import Target, post
 from bot.sender import TELEGRAM_PACE, Pace, PacedSender
 from handlers.conversation import ChannelCaps, Inbound, Kind, Notify, Reply
 from storage import reminders as store
@@ -111,7 +112,12 @@ async def test_a_blocked_member_is_marked_unreachable_once(
     await link_all(sessions, bloc, clock.now())
     chi = bloc.members["chi"]
     fake_telegram.block_user(int(CHATS["chi"]))
-    assert not await app.delivery.notify(Notify(chi.id, Reply("Xin chào")))
+    async with app.uow() as uow:
+        await post(uow.session, Target("telegram", CHATS["an"]),
+                   [Notify(chi.id, Reply("Xin chào"))], {"telegram": TELEGRAM_CAPS}, clock.now())
+        await uow.commit()
+    assert await app.outboxes["telegram"].flush() == 1  # taken off the outbox, not retried
+    assert await app.outboxes["telegram"].flush() == 0
     assert [
         c.error_code for c in fake_telegram.calls if c.params.get("chat_id") == int(CHATS["chi"])
     ] == [403]

@@ -9,7 +9,6 @@ Settings: the "gopy-bad-input" profile below; GOPY_HYPOTHESIS_EXAMPLES overrides
 
 from __future__ import annotations
 
-import asyncio
 import itertools
 import json
 import os
@@ -27,6 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.channels.telegram import SECRET_HEADER, TelegramChannel, make_bot
 from bot.clock import FakeClock
 from bot.engine import ConversationEngine
+from bot.outbox import reply_from_json
 from bot.webhook import WebhookServer
 from content import strings
 from handlers.conversation import ChannelCaps, Inbound, Kind, Notify, Outgoing, Reply
@@ -39,6 +39,8 @@ from storage.models import (
     HandledUpdate,
     Identity,
     LinkAttempt,
+    OutboxMessage,
+    OutboxStatus,
     Progress,
     ReminderSent,
     Section,
@@ -386,7 +388,19 @@ async def test_core_answers_anything_and_saves_only_what_members_typed(
 class Webhook:
     url: str
     http: ClientSession
-    replies: list[tuple[str, list[Outgoing]]]
+    sessions: async_sessionmaker[AsyncSession]
+
+    async def answers(self) -> list[tuple[str, list[Outgoing]]]:
+        """The replies the webhook's updates queued in the outbox, by chat; taken off it."""
+        async with self.sessions() as session:
+            rows = (await session.execute(select(OutboxMessage).where(
+                OutboxMessage.status == OutboxStatus.PENDING).order_by(OutboxMessage.id))).scalars()
+            found: dict[str, list[Outgoing]] = {}
+            for row in rows:
+                found.setdefault(row.chat_id, []).append(reply_from_json(row.reply))
+                row.status = OutboxStatus.SENT
+            await session.commit()
+        return list(found.items())
 
     async def post(self, body: bytes) -> int:
         headers = {SECRET_HEADER: WEBHOOK_SECRET, "Content-Type": "application/json"}
@@ -396,20 +410,17 @@ class Webhook:
 
 @pytest.fixture
 async def webhook(
-    fake_telegram: FakeTelegramServer, engine: ConversationEngine
+    fake_telegram: FakeTelegramServer, engine: ConversationEngine,
+    sessions: async_sessionmaker[AsyncSession],
 ) -> AsyncIterator[Webhook]:
-    """The webhook route as `gopy run` serves it; replies are collected instead of sent."""
-    channel = TelegramChannel(make_bot(fake_telegram.token, fake_telegram.url))
+    """The webhook route as `gopy run` serves it; replies are read off the outbox."""
+    channel = TelegramChannel(make_bot(fake_telegram.token, fake_telegram.url),
+                              webhook_secret=WEBHOOK_SECRET)
     server = WebhookServer("127.0.0.1", 0)
-    replies: list[tuple[str, list[Outgoing]]] = []
-
-    async def collect(_channel: TelegramChannel, chat_id: str, out: Any) -> None:
-        replies.append((chat_id, list(out)))
-
-    server.add_route("/tg", channel.webhook(engine.handle, collect, server, WEBHOOK_SECRET))
+    server.add_route("/tg", channel.webhook(engine))
     await server.start()
     async with ClientSession() as http:
-        yield Webhook(f"http://127.0.0.1:{server.port}/tg", http, replies)
+        yield Webhook(f"http://127.0.0.1:{server.port}/tg", http, sessions)
     await server.stop()
     await channel.close()
 
@@ -502,7 +513,7 @@ async def test_webhook_saves_only_what_the_member_typed(
 ) -> None:
     """Real-shaped updates, repeated and out of order, from the member and from strangers."""
     await reset(sessions, bloc, clock)
-    webhook.replies.clear()
+    await webhook.answers()
     record = Record(bloc)
     message_ids = itertools.count(1)
     for event, update_id in events:
@@ -510,7 +521,6 @@ async def test_webhook_saves_only_what_the_member_typed(
         body = json.dumps(telegram_update(event, update_id, next(message_ids))).encode()
         assert await webhook.post(body) == 200, body[:300]
         await record.sent(sessions, event)
-    await asyncio.sleep(0.01)  # replies are collected just after the 200
-    for _chat, out in webhook.replies:
+    for _chat, out in await webhook.answers():
         check_answer(out, engine.caps("telegram"))
     await check_database(sessions, record)

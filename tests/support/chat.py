@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
 
-from bot.delivery import Delivery
+from bot.outbox import Exports
 from bot.engine import ConversationEngine
 from handlers.conversation import Document, Inbound, Kind, Notify, Outgoing, Reply
 
 _updates = itertools.count(1)
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 @dataclass
@@ -69,7 +71,7 @@ class Chat:
     async def document(self) -> Document:
         """The file the last answer offers, built as delivery would build it."""
         [request] = [r.export for r in self.replies if r.export is not None]
-        built = await Delivery({}, self.engine._factory).build_export(request)
+        built = await Exports(self.engine._factory, TZ).build(request)
         assert built.document is not None
         return built.document
 

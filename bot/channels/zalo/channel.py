@@ -3,15 +3,30 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
+from urllib.parse import urlsplit
 
-from bot.channels.base import ChatUnreachable, RetryLater, StorageUnavailable
+from bot.channels.base import (
+    ZALO_CAPS,
+    ChatUnreachable,
+    Received,
+    Receiver,
+    RetryLater,
+    StorageUnavailable,
+    backoff,
+    save_in_order,
+    sleep_or_stop,
+)
 from bot.channels.render import render_pieces
 from bot.channels.zalo.client import JsonObject, ZaloApiError, ZaloClient, ZaloNetworkError
+from bot.channels.zalo.webhook import DEFAULT_PATH, zalo_webhook
+from bot.outbox import Target
+from bot.webhook import WebhookServer
 from content import strings
-from handlers.conversation import ChannelCaps, Inbound, Kind, Outgoing, Reply
+from handlers.conversation import Inbound, Kind, Reply, typed
 
 log = logging.getLogger(__name__)
 
@@ -31,19 +46,15 @@ UNREACHABLE_CODES = frozenset({403})
 UNREACHABLE_WORDS = ("block", "chặn", "not follow", "unfollow", "not reachable", "inactive user")
 FATAL_POLL_CODES = frozenset({401, 403, 404})  # a wrong token or URL: retrying cannot help
 
-Handle = Callable[[Inbound], Awaitable[list[Outgoing]]]
-Deliver = Callable[["ZaloChannel", str, Sequence[Outgoing]], Awaitable[None]]
-
-
 class MalformedEvent(ValueError):
-    """A body Zalo would never send: refused, nothing saved."""
+    """An event we cannot read: parked as a dead letter, the others go on."""
 
 
 class ZaloChannel:
     """Zalo events in as Inbound, replies out as numbered text; holds our client, no rules."""
 
     name = "zalo"
-    caps = ChannelCaps(max_text=2000, buttons=False)
+    caps = ZALO_CAPS
 
     def __init__(
         self,
@@ -51,9 +62,13 @@ class ZaloChannel:
         *,
         poll_timeout: int = 25,
         retry_delay: float = 1.0,
+        webhook_url: str | None = None,
+        webhook_secret: str | None = None,
     ) -> None:
         self.client = client
         self._poll_timeout = poll_timeout
+        self._webhook_url = webhook_url
+        self._webhook_secret = webhook_secret
         self._retry_delay = retry_delay  # first backoff step; tests make it tiny
 
     # ---- inbound ----------------------------------------------------------
@@ -87,10 +102,8 @@ class ZaloChannel:
         text = message.get("text")
         if not isinstance(text, str):
             raise MalformedEvent("text is not a string")
-        if text.startswith("/"):
-            head, _, rest = text[1:].partition(" ")
-            return Inbound(kind=Kind.COMMAND, command=head, text=rest.strip(), **common)
-        return Inbound(kind=Kind.TEXT, text=text, **common)
+        kind, command, text = typed(text)
+        return Inbound(kind=kind, command=command, text=text, **common)
 
     # ---- outbound ---------------------------------------------------------
 
@@ -129,10 +142,25 @@ class ZaloChannel:
                 log.warning("zalo sendMessage: network error; retrying")
             await asyncio.sleep(min(self._retry_delay * 2 ** (attempt - 1), 30))
 
-    # ---- long polling -----------------------------------------------------
+    # ---- receiving ---------------------------------------------------------
 
-    async def poll(self, handle: Handle, deliver: Deliver, stop: asyncio.Event) -> None:
-        """Long polling, one event at a time, each saved and answered before the next is asked
+    async def serve(self, receiver: Receiver, stop: asyncio.Event, web: WebhookServer) -> None:
+        """Webhook when an address is configured (registered with Zalo at start), else polling."""
+        me = await self.client.get_me()
+        name = me.get("account_name") or me.get("id") or "?"
+        if not self._webhook_url:
+            log.info("Zalo bot %s: long polling", name)
+            await self.poll(receiver, stop)
+            return
+        web.add_route(urlsplit(self._webhook_url).path or DEFAULT_PATH,
+                      zalo_webhook(self, receiver, self._webhook_secret or ""))
+        await web.start()
+        await self.client.set_webhook(self._webhook_url, self._webhook_secret or "")
+        log.info("Zalo bot %s: webhook on port %d", name, web.port)
+        await stop.wait()
+
+    async def poll(self, receiver: Receiver, stop: asyncio.Event) -> None:
+        """Long polling, one batch at a time, each event saved before the next batch is asked
         for: getUpdates has no offset, so an event it returned exists only here until saved.
         For the same reason a long poll under way is not cut short when stopping."""
         await self.client.delete_webhook()  # getUpdates does not work while a webhook is set
@@ -145,45 +173,42 @@ class ZaloChannel:
                     raise
                 failures += 1
                 log.warning("zalo getUpdates failed (%s); retrying", _short(error))
-                await sleep_or_stop(stop, min(self._retry_delay * 2**failures, 30))
+                await sleep_or_stop(stop, backoff(failures, self._retry_delay))
                 continue
             failures = 0
-            for event in events:
-                await self.process(event, handle, deliver, stop)
-
-    async def process(self, event: JsonObject, handle: Handle, deliver: Deliver,
-                      stop: asyncio.Event) -> None:
-        """Save, then answer; a database that is down is waited for, as the event is not resent."""
-        try:
-            inbound = self.to_inbound(event)
-        except MalformedEvent as error:
-            log.warning("zalo event ignored: %s", error)
-            return
-        if inbound is None:
-            return
-        while True:
-            try:
-                out = await handle(inbound)
-                break
-            except StorageUnavailable:
-                if stop.is_set():
-                    log.error("zalo update %s lost: database unavailable at shutdown",
-                              inbound.update_key)
+            pending = await self.read_all(events, receiver)
+            while pending := await save_in_order(receiver, pending):
+                if stop.is_set():  # pragma: no cover - the database is down at shutdown
+                    log.error("zalo: %d events lost: database unavailable at shutdown",
+                              len(pending))
                     return
                 await sleep_or_stop(stop, self._retry_delay * 5)
-        await self.deliver_logged(deliver, inbound, out)
 
-    async def deliver_logged(self, deliver: Deliver, inbound: Inbound,
-                             out: Sequence[Outgoing]) -> None:
-        try:
-            await deliver(self, inbound.chat_id, out)
-        except (ZaloApiError, ZaloNetworkError) as error:
-            log.error("reply to update %s not delivered: %s", inbound.update_key, _short(error))
+    async def read_all(self, events: Sequence[Any], receiver: Receiver) -> list[Received]:
+        """Our events for Zalo's; one that cannot be read is parked (its sender, when known,
+        told it is not supported) and never refuses the others."""
+        received: list[Received] = []
+        for position, event in enumerate(events):
+            try:
+                inbound = self.to_inbound(event)
+            except MalformedEvent as error:
+                await self._park(event, error, receiver)
+                continue
+            if inbound is not None:
+                received.append(Received(inbound, _dump(event), position))
+        return received
 
-    # ---- webhook ----------------------------------------------------------
-
-    async def set_webhook(self, url: str, secret: str) -> None:
-        await self.client.set_webhook(url, secret)
+    async def _park(self, event: Any, error: MalformedEvent, receiver: Receiver) -> None:
+        chat = _sender_chat(event)
+        key = f"zalo:{_message_id(event) or 'unreadable'}"
+        answer_to = Target(self.name, chat) if chat else None
+        while True:
+            try:
+                await receiver.park(self.name, key, _dump(event), error, answer_to=answer_to,
+                                    answer=f"{strings.UNSUPPORTED_OTHER} {strings.UNSUPPORTED_HINT_TYPED}")
+                return
+            except StorageUnavailable:
+                await asyncio.sleep(self._retry_delay * 5)
 
     async def close(self) -> None:
         await self.client.close()
@@ -233,9 +258,19 @@ def _short(error: Exception) -> str:
     return str(error)[:200]
 
 
-async def sleep_or_stop(stop: asyncio.Event, seconds: float) -> None:
-    """Wait, but wake at once when the bot is stopping."""
-    try:
-        await asyncio.wait_for(stop.wait(), timeout=seconds)
-    except TimeoutError:
-        pass
+def _sender_chat(event: Any) -> str:
+    """The chat an unreadable event came from, when that much can be read."""
+    message = event.get("message") if isinstance(event, dict) else None
+    chat = message.get("chat") if isinstance(message, dict) else None
+    value = chat.get("id") if isinstance(chat, dict) else None
+    return str(value) if isinstance(value, str | int) and not isinstance(value, bool) else ""
+
+
+def _message_id(event: Any) -> str:
+    message = event.get("message") if isinstance(event, dict) else None
+    value = message.get("message_id") if isinstance(message, dict) else None
+    return str(value) if isinstance(value, str | int) and not isinstance(value, bool) else ""
+
+
+def _dump(event: Any) -> str:
+    return json.dumps(event, default=str)

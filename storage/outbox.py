@@ -1,0 +1,94 @@
+"""The outbox table: what must leave, claimed by one sender at a time, marked once sent."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import OutboxMessage, OutboxStatus
+
+
+@dataclass(frozen=True)
+class Claimed:
+    """One message a sender now owns until its claim runs out."""
+
+    id: int
+    chat_id: str
+    member_id: int | None
+    reply: dict[str, Any]
+    attempts: int
+
+
+def add(
+    session: AsyncSession,
+    channel: str,
+    chat_id: str,
+    reply: dict[str, Any],
+    now: datetime,
+    *,
+    member_id: int | None = None,
+) -> None:
+    session.add(OutboxMessage(channel=channel, chat_id=chat_id, member_id=member_id, reply=reply,
+                              created_at=now, status=OutboxStatus.PENDING, attempts=0))
+
+
+def _due(channel: str, now: datetime) -> Any:
+    return and_(
+        OutboxMessage.channel == channel,
+        OutboxMessage.status == OutboxStatus.PENDING,
+        or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now),
+    )
+
+
+async def claim(
+    session: AsyncSession, channel: str, now: datetime, lease: timedelta, limit: int
+) -> list[Claimed]:
+    """The oldest due messages of a channel, in order, each owned by this sender until
+    now + lease. The condition is checked again on the rows themselves, so two workers on
+    PostgreSQL never take the same row (the second one re-reads it after the first commits)."""
+    oldest = select(OutboxMessage.id).where(_due(channel, now)).order_by(OutboxMessage.id).limit(limit)
+    result = await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_(oldest.scalar_subquery()), _due(channel, now))
+        .values(claimed_until=now + lease, attempts=OutboxMessage.attempts + 1)
+        .returning(OutboxMessage.id, OutboxMessage.chat_id, OutboxMessage.member_id,
+                   OutboxMessage.reply, OutboxMessage.attempts)
+        .execution_options(synchronize_session=False)
+    )
+    return sorted((Claimed(*row) for row in result), key=lambda c: c.id)
+
+
+async def settle(
+    session: AsyncSession, ids: Sequence[int], status: OutboxStatus, now: datetime
+) -> None:
+    """Sent, unreachable or given up: the row will not be tried again."""
+    await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_(list(ids)))
+        .values(status=status, sent_at=now if status is OutboxStatus.SENT else None,
+                claimed_until=None)
+        .execution_options(synchronize_session=False)
+    )
+
+
+async def release(session: AsyncSession, ids: Sequence[int], retry_at: datetime | None) -> None:
+    """Give messages back: due again at `retry_at` (None: at once, e.g. on shutdown)."""
+    await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_(list(ids)), OutboxMessage.status == OutboxStatus.PENDING)
+        .values(claimed_until=retry_at)
+        .execution_options(synchronize_session=False)
+    )
+
+
+async def pending_count(session: AsyncSession, channel: str | None = None) -> int:
+    query = select(func.count()).select_from(OutboxMessage).where(
+        OutboxMessage.status == OutboxStatus.PENDING)
+    if channel is not None:
+        query = query.where(OutboxMessage.channel == channel)
+    return int((await session.execute(query)).scalar_one())
