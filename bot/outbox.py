@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.channels.base import Channel, ChatUnreachable
+from bot.channels.base import Channel, ChatUnreachable, Undeliverable
 from bot.clock import Clock
 from content import strings
 from handlers.conversation import (
@@ -277,11 +277,16 @@ class OutboxSender:
             log.info("outbox %d: %s chat unreachable; not sent", message.id, self.name)
             await self._settle(message.id, OutboxStatus.UNREACHABLE)
             return 1
+        except Undeliverable as error:
+            log.error("outbox %d: %s refused it (%s); not delivered", message.id, self.name,
+                      type(error.__cause__ or error).__name__)
+            await self._settle(message.id, OutboxStatus.FAILED)
+            return 1
         except asyncio.CancelledError:
             raise
         except Exception as error:  # noqa: BLE001 - any failure of the platform: retry later
             if message.attempts >= MAX_ATTEMPTS:
-                log.error("outbox %d: %s refused it %d times (%s); given up", message.id,
+                log.error("outbox %d: %s failed %d times (%s); not delivered", message.id,
                           self.name, message.attempts, type(error).__name__)
                 await self._settle(message.id, OutboxStatus.FAILED)
                 return 1

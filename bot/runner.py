@@ -95,10 +95,13 @@ def _secret(value: SecretStr | None) -> str | None:
     return value.get_secret_value() if value is not None else None
 
 
-async def serve(app: App, channels: Sequence[Messenger], stop: asyncio.Event) -> None:
+async def serve(
+    app: App, channels: Sequence[Messenger], stop: asyncio.Event, *,
+    web: WebhookServer | None = None,
+) -> None:
     """Every messenger side by side, each with its outbox sender, until `stop` (or until
     one fails); one webhook server for those that use one."""
-    web = WebhookServer(app.settings.webhook_host, app.settings.webhook_port)
+    web = web or WebhookServer(app.settings.webhook_host, app.settings.webhook_port)
     try:
         async with asyncio.TaskGroup() as group:
             for channel in channels:

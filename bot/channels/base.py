@@ -76,6 +76,10 @@ class ChatUnreachable(Exception):
     """The person blocked the bot or deleted their account: stop trying."""
 
 
+class Undeliverable(Exception):
+    """The platform refused this message for good (a bad request): trying again cannot help."""
+
+
 class RetryLater(Exception):
     """The platform refused for flooding and says when to try again; nothing was shown."""
 

@@ -14,6 +14,7 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.exceptions import (
     TelegramAPIError,
+    TelegramBadRequest,
     TelegramForbiddenError,
     TelegramNetworkError,
     TelegramRetryAfter,
@@ -41,6 +42,7 @@ from bot.channels.base import (
     Receiver,
     RetryLater,
     StorageUnavailable,
+    Undeliverable,
     backoff,
     save_in_order,
     sleep_or_stop,
@@ -134,6 +136,8 @@ class TelegramChannel:
                 raise RetryLater(error.retry_after) from error
             except TelegramForbiddenError as error:
                 raise ChatUnreachable(str(error)) from error
+            except TelegramBadRequest as error:
+                raise Undeliverable(type(error).__name__) from error
             except (TelegramNetworkError, TelegramServerError):
                 if attempt == SEND_ATTEMPTS:
                     raise

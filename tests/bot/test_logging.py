@@ -14,14 +14,14 @@ from pathlib import Path
 import pytest
 from aiogram.exceptions import TelegramAPIError
 
-from bot import bootstrap, runner
+from bot import bootstrap
 from bot.bootstrap import App
-from bot.channels.telegram import TelegramChannel, make_bot
 from bot.config import Settings
 from storage.phones import normalize_phone
 from tests.bot.channels.test_telegram_e2e import ROSTER, load_sample
 from tests.bot.channels.test_telegram_webhook import free_port
 from tests.fakes.telegram_server import FakeTelegramServer
+from tests.support.running import runner, running
 
 TOKEN = "987654321:AAH-s3cr3t-Pr1vate_TokenPart-xyz0123"
 WEBHOOK_SECRET = "webhook-s3cr3t-never-logged"
@@ -83,19 +83,10 @@ async def serving(
     app = await bootstrap.build(settings)
     for name in ("aiogram", "aiohttp"):  # louder than production, to be sure they stay clean
         log.set_level(logging.DEBUG, logger=name)
-    channel = TelegramChannel(make_bot(TOKEN, server.url), poll_timeout=1)
-    app.add_channel(channel)
-    stop = asyncio.Event()
-    task = asyncio.create_task(runner.serve_telegram(app, channel, stop))
-    try:
-        await server.wait_until(lambda: task.done() or any(
+    async with running(settings, app=app):
+        await server.wait_until(lambda: any(
             c.method in ("getUpdates", "setWebhook") for c in server.calls))
         yield app
-        assert not task.done(), f"the bot stopped: {task.exception()!r}"
-    finally:
-        stop.set()
-        await asyncio.wait_for(task, timeout=15)
-        await app.close()
 
 
 async def said(server: FakeTelegramServer, fragment: str, times: int = 1) -> None:

@@ -6,8 +6,8 @@ import itertools
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from bot.outbox import Exports
 from bot.engine import ConversationEngine
+from bot.outbox import Exports
 from handlers.conversation import Document, Inbound, Kind, Notify, Outgoing, Reply
 
 _updates = itertools.count(1)

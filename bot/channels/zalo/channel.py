@@ -16,6 +16,7 @@ from bot.channels.base import (
     Receiver,
     RetryLater,
     StorageUnavailable,
+    Undeliverable,
     backoff,
     save_in_order,
     sleep_or_stop,
@@ -130,7 +131,9 @@ class ZaloChannel:
                     raise ChatUnreachable(f"zalo {error.error_code} {error.description}") from None
                 if error.error_code == 429 and first:
                     raise RetryLater(error.retry_after or DEFAULT_RETRY_AFTER) from None
-                if not error.retryable or attempt == SEND_ATTEMPTS:
+                if not error.retryable:
+                    raise Undeliverable(f"zalo {error.error_code}") from error
+                if attempt == SEND_ATTEMPTS:
                     raise
                 log.warning("zalo sendMessage: %s; retrying", error.error_code)
                 if error.retry_after:
@@ -200,7 +203,8 @@ class ZaloChannel:
 
     async def _park(self, event: Any, error: MalformedEvent, receiver: Receiver) -> None:
         chat = _sender_chat(event)
-        key = f"zalo:{_message_id(event) or 'unreadable'}"
+        message_id = _message_id(event)
+        key = f"zalo:{message_id}" if message_id else ""  # no id: nothing to drop repeats by
         answer_to = Target(self.name, chat) if chat else None
         while True:
             try:

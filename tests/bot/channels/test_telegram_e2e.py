@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -12,7 +11,6 @@ from sqlalchemy import select
 
 from bot import bootstrap
 from bot.bootstrap import App
-from bot.channels.telegram import TelegramChannel, make_bot
 from bot.config import Settings
 from content.draft_parser import parse_draft
 from storage import roster
@@ -20,6 +18,7 @@ from storage.consultations import create_consultation
 from storage.models import Comment, Member, Progress, Section
 from tests.conftest import DEADLINE, SEED_DRAFT
 from tests.fakes.telegram_server import FakeTelegramServer
+from tests.support.running import running
 
 ROSTER = Path(__file__).resolve().parents[3] / "content" / "sample_roster.csv"
 USER = 5001  # Telegram account of Nguyễn Thị Thu Hà, 0912 345 678 in the sample roster
@@ -38,20 +37,8 @@ def settings_for(server: FakeTelegramServer, database_url: str) -> Settings:
 @asynccontextmanager
 async def running_bot(settings: Settings) -> AsyncIterator[App]:
     """The bot as `gopy run` wires it, polling until the block ends."""
-    app = await bootstrap.build(settings)
-    token = settings.telegram_bot_token
-    assert token is not None
-    channel = TelegramChannel(make_bot(token.get_secret_value(), settings.telegram_api_url),
-                              poll_timeout=settings.telegram_poll_timeout)
-    app.add_channel(channel)
-    stop = asyncio.Event()
-    task = asyncio.create_task(channel.poll(app.engine.handle, app.delivery.deliver, stop))
-    try:
+    async with running(settings) as app:
         yield app
-    finally:
-        stop.set()
-        await asyncio.wait_for(task, timeout=10)
-        await app.close()
 
 
 class Member_:

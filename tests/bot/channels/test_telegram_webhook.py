@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import socket
 from collections.abc import AsyncIterator
 from typing import Any
@@ -11,14 +10,12 @@ import pytest
 from aiohttp import ClientSession
 from sqlalchemy import func, select
 
-from bot import bootstrap
 from bot.bootstrap import App
-from bot.channels.telegram import TelegramChannel, make_bot
 from bot.config import Settings
-from bot.runner import serve_telegram
 from storage.models import Comment, HandledUpdate, Identity
 from tests.bot.channels.test_telegram_e2e import load_sample
 from tests.fakes.telegram_server import FakeTelegramServer
+from tests.support.running import running
 
 SECRET = "s3cret-webhook-token-for-tests"
 USER = 7001
@@ -48,16 +45,10 @@ async def webhook_bot(
         telegram_webhook_secret=SECRET, webhook_port=port, _env_file=None,
     )
     await load_sample(settings)
-    app = await bootstrap.build(settings)
-    telegram = TelegramChannel(make_bot(fake_telegram.token, fake_telegram.url))
-    app.add_channel(telegram)
-    stop = asyncio.Event()
-    task = asyncio.create_task(serve_telegram(app, telegram, stop))
-    await fake_telegram.wait_until(lambda: any(c.method == "setWebhook" for c in fake_telegram.calls))
-    yield app, f"http://127.0.0.1:{port}/tg/{port}"
-    stop.set()
-    await task
-    await app.close()
+    async with running(settings) as app:
+        await fake_telegram.wait_until(
+            lambda: any(c.method == "setWebhook" for c in fake_telegram.calls))
+        yield app, f"http://127.0.0.1:{port}/tg/{port}"
 
 
 async def count(app: App, model: type) -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -199,30 +199,32 @@ async def test_network_errors_never_show_the_token(
 
 
 class Recorder:
-    """A stand-in for the engine and delivery: remembers what it was given."""
+    """A stand-in for the engine and its outbox: remembers what it was given, answers at once."""
 
-    def __init__(self, fail_first: int = 0) -> None:
+    def __init__(self, channel: ZaloChannel, fail_first: int = 0) -> None:
+        self.channel = channel
         self.handled: list[Inbound] = []
-        self.delivered: list[tuple[str, Sequence[Outgoing]]] = []
+        self.parked: list[str] = []
         self._fail = fail_first
 
-    async def handle(self, inbound: Inbound) -> list[Outgoing]:
+    async def handle(self, inbound: Inbound, raw: str = "") -> list[Outgoing]:
         if self._fail:
             self._fail -= 1
             raise StorageUnavailable(inbound.update_key)
         self.handled.append(inbound)
-        return [Reply(f"đã nhận: {inbound.text or inbound.media}")]
+        reply = Reply(f"đã nhận: {inbound.text or inbound.media}")
+        await self.channel.send(inbound.chat_id, reply)
+        return [reply]
 
-    async def deliver(self, channel: Any, chat_id: str, out: Sequence[Outgoing]) -> None:
-        self.delivered.append((chat_id, out))
-        for item in out:
-            assert isinstance(item, Reply)
-            await channel.send(chat_id, item)
+    async def park(self, channel: str, update_key: str, raw: str, error: BaseException,
+                   **_: Any) -> list[Outgoing]:
+        self.parked.append(raw)
+        return []
 
 
 async def poll_until(zalo: ZaloChannel, recorder: Recorder, done: Any) -> None:
     stop = asyncio.Event()
-    task = asyncio.create_task(zalo.poll(recorder.handle, recorder.deliver, stop))
+    task = asyncio.create_task(zalo.poll(recorder, stop))
     try:
         await done()
     finally:
@@ -235,7 +237,7 @@ async def test_polling_handles_every_shape_in_order(shape: str) -> None:
     async with FakeZaloServer(shape=shape) as server:  # type: ignore[arg-type]
         client = ZaloClient(server.token, server.url)
         zalo = ZaloChannel(client, poll_timeout=1, retry_delay=0.01)
-        recorder = Recorder()
+        recorder = Recorder(zalo)
         for text in ("một", "hai", "ba"):
             server.push_text(USER, text)
         server.push_sticker(USER)
@@ -251,7 +253,7 @@ async def test_polling_handles_every_shape_in_order(shape: str) -> None:
 async def test_polling_clears_a_webhook_first(zalo: ZaloChannel, fake_zalo: FakeZaloServer) -> None:
     fake_zalo.webhook = {"url": "https://old.example.vn/hook", "updated_at": 1}
 
-    await poll_until(zalo, Recorder(), lambda: fake_zalo.wait_until(
+    await poll_until(zalo, Recorder(zalo), lambda: fake_zalo.wait_until(
         lambda: fake_zalo.long_polls_waiting == 1))
 
     assert fake_zalo.webhook["url"] == "" and fake_zalo.violations == []
@@ -260,9 +262,9 @@ async def test_polling_clears_a_webhook_first(zalo: ZaloChannel, fake_zalo: Fake
 async def test_an_event_handed_over_while_stopping_is_still_handled(
     zalo: ZaloChannel, fake_zalo: FakeZaloServer
 ) -> None:
-    recorder = Recorder()
+    recorder = Recorder(zalo)
     stop = asyncio.Event()
-    task = asyncio.create_task(zalo.poll(recorder.handle, recorder.deliver, stop))
+    task = asyncio.create_task(zalo.poll(recorder, stop))
     await fake_zalo.wait_until(lambda: fake_zalo.long_polls_waiting == 1)
 
     stop.set()
@@ -275,7 +277,7 @@ async def test_an_event_handed_over_while_stopping_is_still_handled(
 async def test_an_event_is_kept_until_the_database_saves_it(
     zalo: ZaloChannel, fake_zalo: FakeZaloServer
 ) -> None:
-    recorder = Recorder(fail_first=2)
+    recorder = Recorder(zalo, fail_first=2)
     fake_zalo.push_text(USER, "ý kiến quan trọng")
 
     await poll_until(zalo, recorder, lambda: fake_zalo.wait_for_messages(USER, 1))
@@ -286,7 +288,7 @@ async def test_an_event_is_kept_until_the_database_saves_it(
 async def test_polling_survives_server_errors(zalo: ZaloChannel, fake_zalo: FakeZaloServer) -> None:
     fake_zalo.fail_next("getUpdates", error_code=500, times=2)
     fake_zalo.push_text(USER, "vẫn tới")
-    recorder = Recorder()
+    recorder = Recorder(zalo)
 
     await poll_until(zalo, recorder, lambda: fake_zalo.wait_for_messages(USER, 1))
 

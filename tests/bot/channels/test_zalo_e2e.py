@@ -8,7 +8,6 @@ Telegram, and the database holds one record: one place, one comment per section.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import re
 from collections.abc import AsyncIterator
@@ -19,9 +18,8 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from bot import bootstrap, runner
+from bot import bootstrap
 from bot.bootstrap import App
-from bot.channels.zalo import ZaloChannel
 from bot.clock import FakeClock
 from bot.config import Settings
 from bot.webhook import WebhookServer
@@ -31,6 +29,7 @@ from storage import roster
 from storage.consultations import create_consultation
 from storage.models import (
     Comment,
+    DeadLetter,
     HandledUpdate,
     Identity,
     LinkAttempt,
@@ -41,6 +40,7 @@ from storage.models import (
 from tests.conftest import DEADLINE, SEED_DRAFT, START
 from tests.fakes.telegram_server import FakeTelegramServer
 from tests.fakes.zalo_server import FakeZaloServer
+from tests.support.running import running as running_bot
 
 ROSTER = Path(__file__).resolve().parents[3] / "content" / "sample_roster.csv"
 PHONE = "0912345678"  # Nguyễn Thị Thu Hà, Chi bộ Văn phòng Sở, in the sample roster
@@ -82,24 +82,8 @@ async def load_sample(settings: Settings) -> str:
 @asynccontextmanager
 async def running(settings: Settings, server: WebhookServer | None = None) -> AsyncIterator[App]:
     """`gopy run` until the block ends: every configured messenger, one stop event."""
-    app = await bootstrap.build(settings, clock=FakeClock(START))
-    channels = runner.messenger_channels(settings)
-    for channel in channels:
-        app.add_channel(channel)
-    stop = asyncio.Event()
-    if server is None:
-        task = asyncio.create_task(runner.serve(app, channels, stop))
-    else:
-        [zalo] = [c for c in channels if isinstance(c, ZaloChannel)]
-        task = asyncio.create_task(runner.serve_zalo(app, zalo, stop, server))
-    try:
+    async with running_bot(settings, clock=FakeClock(START), web=server) as app:
         yield app
-    finally:
-        stop.set()
-        await asyncio.wait_for(task, timeout=10)
-        if server is not None:
-            await server.stop()
-        await app.close()
 
 
 class ZaloMember:
@@ -320,22 +304,26 @@ def _message(**fields: Any) -> bytes:
     return json.dumps({"event_name": "message.text.received", "message": message}).encode()
 
 
-MALFORMED: list[bytes] = [
+NOT_EVENTS: list[bytes] = [
     b"not json at all",
     b"",
     b"[]",
     b'"a string"',
     b'{"ok": true, "result": {}}',
+]
+# Events we cannot read: each is parked, answered when its chat is known, and never makes
+# Zalo's whole post fail (Zalo documents no redelivery: a refusal would lose them all).
+UNREADABLE: list[bytes] = [
     b'{"ok": true, "result": {"event_name": "message.text.received"}}',
     b'{"event_name": "message.text.received", "message": "Xin chao"}',
-    _message(text=11112222),
-    _message(**{"from": {"id": {"x": 1}}}),
-    _message(chat=None),
-    _message(chat={"id": True}),
+    _message(text=11112222, message_id="m1"),
+    _message(**{"from": {"id": {"x": 1}}}, message_id="m2"),
+    _message(chat=None, message_id="m3"),
+    _message(chat={"id": True}, message_id="m4"),
 ]
 
 
-async def test_malformed_bodies_are_refused_and_save_nothing(
+async def test_bodies_without_an_event_are_refused_and_save_nothing(
     fake_zalo: FakeZaloServer, database_url: str
 ) -> None:
     settings = webhook_settings(database_url, fake_zalo)
@@ -343,11 +331,33 @@ async def test_malformed_bodies_are_refused_and_save_nothing(
 
     async with webhook_bot(settings, fake_zalo) as (app, url):
         before = await saved_rows(app)
-        statuses = [await fake_zalo.post_raw_to_webhook(url, body, SECRET) for body in MALFORMED]
+        statuses = [await fake_zalo.post_raw_to_webhook(url, body, SECRET) for body in NOT_EVENTS]
         assert await saved_rows(app) == before
 
-    assert statuses == [400] * len(MALFORMED)
+    assert statuses == [400] * len(NOT_EVENTS)
     assert fake_zalo.sent_messages() == []
+
+
+async def test_unreadable_events_are_parked_acknowledged_and_answered(
+    fake_zalo: FakeZaloServer, database_url: str
+) -> None:
+    settings = webhook_settings(database_url, fake_zalo)
+    await load_sample(settings)
+
+    async with webhook_bot(settings, fake_zalo) as (app, url):
+        statuses = [await fake_zalo.post_raw_to_webhook(url, body, SECRET) for body in UNREADABLE]
+        again = await fake_zalo.post_raw_to_webhook(url, UNREADABLE[2], SECRET)  # resent
+        # m1 and m2 name their chat (u1); the others have no chat that can be answered.
+        await fake_zalo.wait_for_messages("u1", 2)
+        async with app.uow(write=False) as uow:
+            letters = (await uow.session.execute(select(DeadLetter))).scalars().all()
+            comments = await uow.session.scalar(select(func.count()).select_from(Comment))
+
+    assert statuses == [200] * len(UNREADABLE) and again == 200
+    assert len(letters) == len(UNREADABLE) and comments == 0
+    assert {letter.stage for letter in letters} == {"read"}
+    assert all(strings.UNSUPPORTED_OTHER in text for text in fake_zalo.texts("u1"))
+    assert len(fake_zalo.texts("u1")) == 2
 
 
 async def test_stickers_and_images_get_the_same_answer_as_on_telegram(
