@@ -203,6 +203,12 @@ async def check_database(
     return len(counts)
 
 
+def confirmations(server: FakeTelegramServer) -> int:
+    """«Đã lưu ý kiến» messages the members received, all chats together."""
+    return sum(1 for m in server.sent_messages()
+               if "Đã lưu ý kiến" in (m.get("text") or ""))
+
+
 async def wait_for(
     predicate: Callable[[], bool], timeout: float, bot: BotProcess, what: str
 ) -> None:
@@ -323,6 +329,8 @@ def bot_env(server: FakeTelegramServer, database_url: str) -> dict[str, str]:
     env.update(
         DATABASE_URL=database_url, TELEGRAM_BOT_TOKEN=server.token, TELEGRAM_API_URL=server.url,
         TELEGRAM_POLL_TIMEOUT="1", LOG_LEVEL=LOG_LEVEL,
+        # A reply a killed process had taken goes out from the next one after this.
+        OUTBOX_LEASE_SECONDS="1",
         PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")])),
     )
     return env
@@ -356,6 +364,9 @@ async def test_killed_bot_loses_and_doubles_no_acknowledged_comment(
             linked = ledger.last_update_id
             await wait_for(lambda: server.acknowledged_offset > linked, 60, bot, "all links")
             assert await count_identities(sessions) == MEMBERS
+            # Saved first, then answered: the welcomes follow the acknowledgement.
+            await wait_for(lambda: all(server.chats.last_bot_message(FIRST_USER + i)
+                                       for i in range(MEMBERS)), 60, bot, "all welcomes")
             print(f"{time.monotonic() - began:5.1f}s all {MEMBERS} members linked")
 
             members = Members(server, ledger, random.Random(seed + 1), sections)
@@ -387,6 +398,10 @@ async def test_killed_bot_loses_and_doubles_no_acknowledged_comment(
                 120, bot, "the queue to drain",
             )
             print(f"{time.monotonic() - began:5.1f}s drained")
+            # Every saved comment is confirmed to its member, kills between commit and send
+            # included (a rare second confirmation is allowed, a missing one is not).
+            await wait_for(lambda: confirmations(server) >= MEMBERS * COMMENTS, 120, bot,
+                           "every comment's confirmation")
             assert await bot.stop() == 0, "SIGTERM should stop the bot cleanly"
             acknowledged = ledger.acknowledged(server.acknowledged_offset)
             assert acknowledged == set(ledger.comments)
@@ -396,7 +411,8 @@ async def test_killed_bot_loses_and_doubles_no_acknowledged_comment(
             print(
                 f"crash test figures: members={MEMBERS} kills={KILLS} "
                 f"comments sent={len(ledger.comments)} (+{ledger.duplicates} repeated deliveries) "
-                f"acknowledged={len(acknowledged)} found={found}; "
+                f"acknowledged={len(acknowledged)} found={found} "
+                f"confirmations={confirmations(server)}; "
                 f"at each kill (acknowledged, found): {at_kill}; seed={seed}"
             )
         except BaseException:

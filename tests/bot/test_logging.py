@@ -14,14 +14,14 @@ from pathlib import Path
 import pytest
 from aiogram.exceptions import TelegramAPIError
 
-from bot import bootstrap
+from bot import bootstrap, runner
 from bot.bootstrap import App
 from bot.config import Settings
 from storage.phones import normalize_phone
 from tests.bot.channels.test_telegram_e2e import ROSTER, load_sample
 from tests.bot.channels.test_telegram_webhook import free_port
 from tests.fakes.telegram_server import FakeTelegramServer
-from tests.support.running import runner, running
+from tests.support.running import running
 
 TOKEN = "987654321:AAH-s3cr3t-Pr1vate_TokenPart-xyz0123"
 WEBHOOK_SECRET = "webhook-s3cr3t-never-logged"
