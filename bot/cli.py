@@ -14,7 +14,6 @@ import typer
 from bot import bootstrap, office_commands, reminder_commands, runner
 from bot.bootstrap import App
 from bot.channels.render import render
-from bot.channels.telegram import TelegramChannel
 from bot.config import Settings
 from bot.reminder_policy import PolicyError, format_policy, parse_policy
 from content import strings
@@ -122,7 +121,7 @@ def draft_show(
     channel: Annotated[str, typer.Option(help="telegram hoặc zalo: cắt trang theo kênh.")] = "telegram",
 ) -> None:
     """In các mục của dự thảo đúng như đảng viên sẽ thấy."""
-    caps = TelegramChannel.caps if channel == "telegram" else runner.channel_caps(channel)
+    caps = runner.channel_caps(channel)
 
     async def job(instance: App) -> None:
         async with instance.uow(write=False) as uow:

@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from sqlalchemy import func, select
@@ -16,8 +17,8 @@ from sqlalchemy import func, select
 from bot import bootstrap
 from bot.bootstrap import App
 from bot.channels.base import Channel
+from bot.channels.caps import TELEGRAM_CAPS
 from bot.channels.console import CONSOLE_USER, ConsoleChannel
-from bot.channels.telegram import TelegramChannel, make_bot
 from bot.channels.zalo import DEFAULT_PATH, ZaloChannel, ZaloClient, zalo_webhook
 from bot.config import Settings
 from bot.leader import Leadership
@@ -29,6 +30,9 @@ from storage import identities, roster
 from storage.consultations import create_consultation, current_consultation
 from storage.models import Member
 
+if TYPE_CHECKING:  # aiogram costs seconds: imported only where Telegram is used
+    from bot.channels.telegram import TelegramChannel
+
 log = logging.getLogger(__name__)
 
 CONTENT = Path(__file__).resolve().parent.parent / "content"
@@ -37,7 +41,7 @@ SAMPLE_ROSTER = CONTENT / "sample_roster.csv"
 
 
 def channel_caps(name: str) -> ChannelCaps:
-    caps = {"telegram": TelegramChannel.caps, "zalo": ZaloChannel.caps, "console": ConsoleChannel.caps}
+    caps = {"telegram": TELEGRAM_CAPS, "zalo": ZaloChannel.caps, "console": ConsoleChannel.caps}
     return caps[name]
 
 
@@ -69,6 +73,8 @@ def messenger_channels(settings: Settings) -> list[Channel]:
     """The configured messengers, built but not listening: `gopy remind` sends through them."""
     channels: list[Channel] = []
     if settings.telegram_bot_token is not None:
+        from bot.channels.telegram import TelegramChannel, make_bot
+
         bot = make_bot(settings.telegram_bot_token.get_secret_value(), settings.telegram_api_url)
         channels.append(TelegramChannel(bot, poll_timeout=settings.telegram_poll_timeout))
     if settings.zalo_bot_token is not None:
@@ -79,6 +85,8 @@ def messenger_channels(settings: Settings) -> list[Channel]:
 
 async def serve(app: App, channels: list[Channel], stop: asyncio.Event) -> None:
     """Every messenger side by side until `stop` (or until one fails); one webhook server."""
+    from bot.channels.telegram import TelegramChannel  # aiogram: only when serving messengers
+
     # Started by the first messenger that uses a webhook; stopped here, after all of them.
     server = WebhookServer(app.settings.webhook_host, app.settings.webhook_port)
     try:
