@@ -86,30 +86,32 @@ def draft_load(
     try:
         when = datetime.strptime(deadline, "%Y-%m-%d %H:%M").replace(tzinfo=settings.tz)
     except ValueError:
-        raise _fail(f'Hạn chót "{deadline}" không đúng dạng "YYYY-MM-DD HH:MM".') from None
+        raise _fail(strings.CLI_BAD_DEADLINE.format(deadline=deadline)) from None
     try:
         parsed = parse_draft(path.read_text(encoding="utf-8-sig"))
     except OSError as error:
-        raise _fail(f"Không đọc được {path}: {error.strerror}") from None
+        raise _fail(strings.CLI_CANNOT_READ.format(path=path, error=error.strerror)) from None
     except DraftParseError as error:
-        raise _fail(f"{path}, dòng {error.line}: {error}") from None
+        raise _fail(strings.CLI_DRAFT_ERROR.format(path=path, line=error.line, error=error)) from None
 
     async def job(instance: App) -> None:
         now = instance.clock.now()
         if when <= now:
-            raise _fail("Hạn chót đã qua.")
+            raise _fail(strings.CLI_DEADLINE_PASSED)
         async with instance.uow() as uow:
             consultation = await create_consultation(
                 uow.session, parsed, title=title or parsed.title or path.stem,
                 deadline=when, now=now, source_name=path.name, reminders=rules,
             )
             await uow.commit()
-        typer.echo(f"Đã mở đợt lấy ý kiến #{consultation.id}: {consultation.title}")
-        typer.echo(f"Hạn chót: {when:%H:%M %d/%m/%Y} · {len(parsed.sections)} mục:")
+        typer.echo(strings.CLI_DRAFT_OPENED.format(id=consultation.id, title=consultation.title))
+        typer.echo(strings.CLI_DRAFT_DEADLINE.format(when=when, count=len(parsed.sections)))
         for n, s in enumerate(parsed.sections, start=1):
-            typer.echo(f"  {n:>3}. [{s.number or '-'}] {s.title}  ({len(s.body):,} ký tự)")
+            typer.echo(strings.CLI_DRAFT_SECTION.format(
+                position=n, number=s.number or "-", title=s.title, chars=len(s.body)))
         for issue in parsed.issues:
-            typer.secho(f"  ! {path.name}, dòng {issue.line}: {issue.message}", fg=typer.colors.YELLOW)
+            typer.secho(strings.CLI_DRAFT_ISSUE.format(
+                name=path.name, line=issue.line, message=issue.message), fg=typer.colors.YELLOW)
         for line in reminder_commands.slot_lines(instance, when, consultation.reminders):
             typer.echo(line)
 
@@ -127,14 +129,14 @@ def draft_show(
         async with instance.uow(write=False) as uow:
             consultation = await current_consultation(uow.session)
             if consultation is None:
-                raise _fail("Chưa có dự thảo nào. Dùng: gopy draft load PATH --deadline ...")
+                raise _fail(strings.CLI_NO_CONSULTATION)
             sections = await list_sections(uow.session, consultation.id)
             for section in sections:
                 pages = views.section_pages(section, caps)
                 for page in range(1, len(pages) + 1):
                     reply = views.section_reply(consultation, section, len(sections), page, None, caps)
                     typer.echo(render(reply))
-                    typer.echo(f"{'─' * 20} ({len(reply.text)} ký tự)")
+                    typer.echo(strings.CLI_DRAFT_PAGE_END.format(chars=len(reply.text)))
 
     _run(job)
 
@@ -152,16 +154,16 @@ def roster_import(path: Path) -> None:
     try:
         report = _run(job)
     except roster.RosterErrors as error:
-        raise _fail(f"Chưa nạp gì. Lỗi trong tệp:\n{error}") from None
+        raise _fail(strings.CLI_ROSTER_NOT_LOADED.format(errors=error)) from None
     except OSError as error:
-        raise _fail(f"Không đọc được {path}: {error.strerror}") from None
-    typer.echo(
-        f"Đã nạp {path.name}: thêm {report.members_added} đảng viên, cập nhật {report.members_updated}, "
-        f"giữ nguyên {report.members_unchanged}; thêm {report.cells_added} chi bộ, "
-        f"{report.organizations_added} tổ chức cơ sở."
-    )
+        raise _fail(strings.CLI_CANNOT_READ.format(path=path, error=error.strerror)) from None
+    typer.echo(strings.CLI_ROSTER_LOADED.format(
+        name=path.name, added=report.members_added, updated=report.members_updated,
+        unchanged=report.members_unchanged, cells=report.cells_added,
+        organizations=report.organizations_added,
+    ))
     if report.members_not_in_file:
-        typer.echo(f"{report.members_not_in_file} đảng viên đã có nhưng không có trong tệp (giữ nguyên).")
+        typer.echo(strings.CLI_ROSTER_NOT_IN_FILE.format(count=report.members_not_in_file))
 
 
 @app.command()
@@ -197,12 +199,12 @@ def backup(target: Path) -> None:
     settings = Settings()
     source = settings.sqlite_path()
     if source is None:
-        raise _fail("DATABASE_URL không phải SQLite: với PostgreSQL, dùng pg_dump.")
+        raise _fail(strings.CLI_BACKUP_NOT_SQLITE)
     try:
         size = backup_sqlite(source, target)
     except (OSError, ValueError, RuntimeError, sqlite3.Error) as error:
-        raise _fail(f"Chưa sao lưu được: {error}") from None
-    typer.echo(f"Đã sao lưu {source} → {target} ({size:,} byte).")
+        raise _fail(strings.CLI_BACKUP_FAILED.format(error=error)) from None
+    typer.echo(strings.CLI_BACKUP_DONE.format(source=source, target=target, size=size))
 
 
 @app.command()

@@ -318,6 +318,41 @@ CLI_PROGRESS_TOTALS = (
 CLI_EXPORTED = "Đã xuất {rows} dòng vào {path}."
 CLI_CANNOT_WRITE = "Không ghi được {path}: {error}"
 
+# ---- Command line (gopy draft / roster / backup) ----------------------------
+
+CLI_BAD_DEADLINE = 'Hạn chót "{deadline}" không đúng dạng "YYYY-MM-DD HH:MM".'
+CLI_DEADLINE_PASSED = "Hạn chót đã qua."
+CLI_CANNOT_READ = "Không đọc được {path}: {error}"
+CLI_DRAFT_ERROR = "{path}, dòng {line}: {error}"
+CLI_DRAFT_OPENED = "Đã mở đợt lấy ý kiến #{id}: {title}"
+CLI_DRAFT_DEADLINE = "Hạn chót: {when:%H:%M %d/%m/%Y} · {count} mục:"
+CLI_DRAFT_SECTION = "  {position:>3}. [{number}] {title}  ({chars:,} ký tự)"
+CLI_DRAFT_ISSUE = "  ! {name}, dòng {line}: {message}"
+CLI_DRAFT_PAGE_END = "──────────────────── ({chars} ký tự)"
+CLI_ROSTER_NOT_LOADED = "Chưa nạp gì. Lỗi trong tệp:\n{errors}"
+CLI_ROSTER_LOADED = (
+    "Đã nạp {name}: thêm {added} đảng viên, cập nhật {updated}, giữ nguyên {unchanged}; "
+    "thêm {cells} chi bộ, {organizations} tổ chức cơ sở."
+)
+CLI_ROSTER_NOT_IN_FILE = "{count} đảng viên đã có nhưng không có trong tệp (giữ nguyên)."
+CLI_BACKUP_NOT_SQLITE = "DATABASE_URL không phải SQLite: với PostgreSQL, dùng pg_dump."
+CLI_BACKUP_FAILED = "Chưa sao lưu được: {error}"
+CLI_BACKUP_DONE = "Đã sao lưu {source} → {target} ({size:,} byte)."
+
+# ---- The trial chat in the terminal (gopy run without tokens, gopy chat) ------
+
+TRIAL_NO_TOKEN = (
+    "Chưa cấu hình TELEGRAM_BOT_TOKEN hay ZALO_BOT_TOKEN: chạy thử ngay trên máy với dự thảo mẫu."
+)
+TRIAL_HOW_TO = (
+    "Gõ như trong Telegram/Zalo; gõ số để bấm nút; [sticker] để thử nhãn dán; Ctrl-D để thoát."
+)
+TRIAL_DRAFT_TITLE = "Dự thảo Báo cáo chính trị"
+TRIAL_SAMPLE_MEMBER = "Dữ liệu mẫu: thử với số điện thoại {phone} hoặc mã {code} ({name}, {cell})."
+TRIAL_CONTACT_HINT = "  (thử nghiệm: gõ số điện thoại để gửi như nút «Gửi số điện thoại»)"
+TRIAL_PROMPT = "đồng chí › "
+RENDER_DOCUMENT = "[tệp đính kèm: {name}, {size} byte]"
+
 # ---- Things the bot cannot use --------------------------------------------
 
 UNSUPPORTED = {
@@ -438,6 +473,35 @@ CLI_REMIND_STATUS = {
 POLICY_BAD_RULE = "«{rule}»: cần dạng «3d@08:00» (số ngày trước hạn @ giờ:phút), cách nhau bằng dấu phẩy"
 POLICY_BAD_TIME = "«{rule}»: giờ không hợp lệ"
 NAME_UNREACHABLE = "{name} (không liên lạc được)"  # blocked the bot: the secretary calls them
+
+# ---- Loading a roster (gopy roster import): for the Office, with line and column ----
+
+ROSTER_AT_LINE = "dòng {line}"
+ROSTER_AT_COLUMN = "cột {column}"
+ROSTER_ERRORS_HEAD = "Tệp {name} có {count} lỗi, chưa nhập dòng nào. Xin sửa rồi nhập lại:"
+ROSTER_ERRORS_MORE = "… và {count} lỗi khác."
+ROSTER_NOT_UTF8 = 'tệp không phải UTF-8; trong Excel hãy chọn "Lưu thành" → "CSV UTF-8"'
+ROSTER_BAD_CSV = "không đọc được dòng này ({detail})"
+ROSTER_BAD_XLSX = "không mở được tệp Excel ({detail})"
+ROSTER_OLD_XLS = "không đọc được tệp .xls; hãy lưu lại thành .xlsx hoặc CSV UTF-8"
+ROSTER_EMPTY_FILE = "tệp trống; dòng đầu phải là tiêu đề: {columns}"
+ROSTER_NO_MEMBERS = "không có dòng đảng viên nào sau dòng tiêu đề"
+ROSTER_MISSING_COLUMN = "thiếu cột này ở dòng tiêu đề"
+ROSTER_UNKNOWN_COLUMN = "cột lạ; tiêu đề chỉ gồm các cột: {columns}"
+ROSTER_UNNAMED_COLUMN = "cột không có tên ở dòng tiêu đề"
+ROSTER_REPEATED_COLUMN = "cột này có hai lần ở dòng tiêu đề"
+ROSTER_FIELD_COUNT = "dòng có {found} giá trị, trong khi tiêu đề có {expected} cột"
+ROSTER_EMPTY_FIELD = "chưa điền"
+ROSTER_TOO_LONG = "dài {length} ký tự, tối đa {limit}"
+ROSTER_BAD_PHONE = 'số điện thoại "{value}" không hợp lệ'
+ROSTER_BAD_ROLE = (
+    'vai trò "{value}" không hợp lệ; dùng member (đảng viên), '
+    "secretary (bí thư) hoặc office (văn phòng)"
+)
+ROSTER_REPEATED_PHONE = "số điện thoại {phone} đã có ở dòng {line}"
+ROSTER_CELL_NAME_CONFLICT = 'chi bộ {code} đã mang tên "{other}" ở dòng {line}'
+ROSTER_CELL_ORG_CONFLICT = 'chi bộ {code} đã thuộc "{other}" ở dòng {line}'
+ROSTER_UNKNOWN_CELL = 'không có chi bộ nào mang mã "{code}"'
 
 # ---- Loading a draft (gopy draft load): for the Office, with the line number ----
 
