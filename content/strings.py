@@ -17,7 +17,6 @@ BTN_TOC = "📑 Mục lục"
 BTN_REVIEW = "📝 Xem ý kiến đã gửi"
 BTN_FINISH = "✅ Hoàn thành"
 BTN_CONFIRM = "✅ Xác nhận gửi ý kiến"
-BTN_BACK_TO_TOC = "📑 Về mục lục"
 BTN_CLEAR_TEXT = "🗑 Xoá phần ý kiến đã gõ"
 BTN_CLEAR_YES = "🗑 Đồng ý xoá"
 BTN_CANCEL = "↩️ Thôi, giữ nguyên"
@@ -70,7 +69,6 @@ TOO_MANY_ATTEMPTS = (
     "Đồng chí đã nhập sai mã nhiều lần. Xin thử lại sau một giờ, "
     "hoặc liên hệ đồng chí bí thư chi bộ."
 )
-ASK_TO_LINK = "Xin đồng chí xác nhận danh tính trước: gửi số điện thoại hoặc gõ mã cá nhân 8 chữ số."
 LINKED = "Xin cảm ơn. Đã xác nhận: đồng chí {name}, {cell} ({organization})."
 ALREADY_LINKED = "Tài khoản này đã được xác nhận là đồng chí {name}, {cell}."
 

@@ -29,10 +29,6 @@ def is_in_force(submission: CellSubmission | None) -> bool:
     return submission is not None and submission.reopened_at is None
 
 
-async def is_submitted(session: AsyncSession, consultation_id: int, cell_id: int) -> bool:
-    return is_in_force(await submission_of(session, consultation_id, cell_id))
-
-
 async def submit(
     session: AsyncSession, consultation_id: int, cell_id: int, by: int, now: datetime
 ) -> CellSubmission:

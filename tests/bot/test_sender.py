@@ -15,7 +15,6 @@ from bot import bootstrap
 from bot.bootstrap import App
 from bot.channels.base import RetryLater
 from bot.channels.telegram import TelegramChannel
-from bot.clock import FakeClock
 from bot.config import Settings
 from bot.sender import TELEGRAM_PACE, Pace, PacedSender
 from handlers.conversation import ChannelCaps, Inbound, Kind, Notify, Reply
@@ -24,6 +23,7 @@ from storage.models import Consultation
 from tests.conftest import DEADLINE, Bloc
 from tests.fakes.fixtures import bot_for
 from tests.fakes.telegram_server import FakeTelegramServer
+from tests.support.clock import FakeClock
 from tests.support.reminding import CHATS, link_all, statuses, unreachable_at
 
 SLOT_12 = DEADLINE.replace(day=12, hour=8)

@@ -25,7 +25,6 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.channels.telegram import SECRET_HEADER, TelegramChannel, make_bot
-from bot.clock import FakeClock
 from bot.engine import ConversationEngine
 from bot.webhook import WebhookServer
 from content import strings
@@ -47,6 +46,7 @@ from storage.phones import normalize_phone
 from storage.uow import UnitOfWork
 from tests.conftest import Bloc
 from tests.fakes.telegram_server import FakeTelegramServer
+from tests.support.clock import FakeClock
 
 settings.register_profile(
     "gopy-bad-input",

@@ -6,12 +6,12 @@ from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.clock import FakeClock
 from storage import reminders as store
 from storage.identities import mark_unreachable
 from storage.uow import UnitOfWork
 from tests.conftest import Bloc
 from tests.support import fill
+from tests.support.clock import FakeClock
 from tests.support.reminding import CHATS, finish, link_all, statuses, submit
 
 SLOT = "2026-12-12T08:00"

@@ -22,7 +22,6 @@ from sqlalchemy import func, select
 from bot import bootstrap, runner
 from bot.bootstrap import App
 from bot.channels.zalo import ZaloChannel
-from bot.clock import FakeClock
 from bot.config import Settings
 from bot.webhook import WebhookServer
 from content import strings
@@ -41,6 +40,7 @@ from storage.models import (
 from tests.conftest import DEADLINE, SEED_DRAFT, START
 from tests.fakes.telegram_server import FakeTelegramServer
 from tests.fakes.zalo_server import FakeZaloServer
+from tests.support.clock import FakeClock
 
 ROSTER = Path(__file__).resolve().parents[3] / "content" / "sample_roster.csv"
 PHONE = "0912345678"  # Nguyễn Thị Thu Hà, Chi bộ Văn phòng Sở, in the sample roster
