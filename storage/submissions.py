@@ -8,7 +8,14 @@ from datetime import datetime
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import CellOpinion, CellSubmission, Member, ReminderSent, Role
+from storage.models import (
+    CellOpinion,
+    CellSubmission,
+    Member,
+    ReminderSent,
+    ReminderStatus,
+    Role,
+)
 
 NUDGE_PREFIX = "nudge:"
 
@@ -138,7 +145,7 @@ def record_nudges(
                 member_id=member_id,
                 cell_id=cell_id,
                 sent_at=now,
-                status="sent",
+                status=ReminderStatus.SENT,
             )
         )
 

@@ -20,7 +20,7 @@ from content import strings
 from handlers.conversation import ChannelCaps
 from storage import reminders as store
 from storage.identities import find_identity, mark_unreachable
-from storage.models import Consultation, ReminderSent
+from storage.models import Consultation, ReminderSent, ReminderStatus
 from storage.uow import UnitOfWork
 from tests.conftest import DEADLINE, TZ, Bloc
 from tests.support.chat import Chat
@@ -198,7 +198,7 @@ async def test_restart_in_the_middle_of_a_slot(
     await reminders_over(sessions, clock, fresh).run_due()
     delivered = failing.chats() + fresh.chats()
     assert sorted(delivered) == sorted(EVERYONE)  # none twice, none skipped
-    assert set((await statuses(sessions, "2026-12-12T08:00")).values()) == {store.SENT}
+    assert set((await statuses(sessions, "2026-12-12T08:00")).values()) == {ReminderStatus.SENT}
 
 
 async def test_a_process_killed_mid_request_is_not_resent(
@@ -214,7 +214,7 @@ async def test_a_process_killed_mid_request_is_not_resent(
         await uow.session.execute(
             update(ReminderSent)
             .where(ReminderSent.member_id == bloc.members["an"].id)
-            .values(status=store.SENDING)
+            .values(status=ReminderStatus.SENDING)
         )
         await uow.commit()
     channel = RecordingChannel()
@@ -223,7 +223,7 @@ async def test_a_process_killed_mid_request_is_not_resent(
     assert sorted(channel.chats()) == sorted(EVERYONE - {CHATS["an"]})
     assert (await statuses(sessions, "2026-12-12T08:00"))[
         bloc.members["an"].id
-    ] == store.UNCONFIRMED
+    ] == ReminderStatus.UNCONFIRMED
 
 
 async def test_two_runs_at_once_send_each_reminder_once(

@@ -18,8 +18,7 @@ from bot.channels.telegram import TelegramChannel
 from bot.config import Settings
 from bot.sender import TELEGRAM_PACE, Pace, PacedSender
 from handlers.conversation import ChannelCaps, Inbound, Kind, Notify, Reply
-from storage import reminders as store
-from storage.models import Consultation
+from storage.models import Consultation, ReminderStatus
 from tests.conftest import DEADLINE, Bloc
 from tests.fakes.fixtures import bot_for
 from tests.fakes.telegram_server import FakeTelegramServer
@@ -153,7 +152,7 @@ async def test_reminders_and_the_deadline_through_telegram_with_429_and_403(
     assert await unreachable_at(sessions, bloc.members["chi"].id) is not None
     assert (await statuses(sessions, "2026-12-12T08:00"))[
         bloc.members["chi"].id
-    ] == store.UNREACHABLE
+    ] == ReminderStatus.UNREACHABLE
     assert sum(c.error_code == 429 for c in fake_telegram.calls) == 2
     progress = await app.engine.handle(
         Inbound(  # the secretary opens "who is missing"

@@ -38,6 +38,7 @@ from storage.models import (
     HandledUpdate,
     Identity,
     LinkAttempt,
+    LinkedBy,
     Progress,
     ReminderSent,
     Section,
@@ -315,7 +316,7 @@ async def reset(sessions: async_sessionmaker[AsyncSession], bloc: Bloc, clock: F
             assert account.member is not None
             uow.session.add(Identity(
                 channel=account.channel, user_id=account.user_id, chat_id=account.user_id,
-                member_id=bloc.members[account.member].id, linked_by="code",
+                member_id=bloc.members[account.member].id, linked_by=LinkedBy.CODE,
                 linked_at=clock.now(), last_seen_at=clock.now(), last_menu=None,
             ))
         await uow.commit()
