@@ -23,13 +23,12 @@ from storage import roster
 from storage.backup import backup_sqlite
 from storage.consultations import create_consultation, current_consultation, list_sections
 
-app = typer.Typer(help="Góp ý: lấy ý kiến đảng viên góp ý dự thảo qua Telegram và Zalo.",
-                  no_args_is_help=True)
-draft_app = typer.Typer(help="Dự thảo: nạp và xem.", no_args_is_help=True)
-roster_app = typer.Typer(help="Danh sách đảng viên.", no_args_is_help=True)
+app = typer.Typer(help=strings.HELP_GOPY, no_args_is_help=True)
+draft_app = typer.Typer(help=strings.HELP_DRAFT, no_args_is_help=True)
+roster_app = typer.Typer(help=strings.HELP_ROSTER, no_args_is_help=True)
 app.add_typer(draft_app, name="draft")
 app.add_typer(roster_app, name="roster")
-reminders_app = typer.Typer(help="Lịch nhắc trước hạn chót.", no_args_is_help=True)
+reminders_app = typer.Typer(help=strings.HELP_REMINDERS, no_args_is_help=True)
 app.add_typer(reminders_app, name="reminders")
 
 T = TypeVar("T")
@@ -53,31 +52,26 @@ def _fail(message: str) -> typer.Exit:
     return typer.Exit(code=1)
 
 
-@app.command()
+@app.command(help=strings.HELP_RUN)
 def run() -> None:
-    """Chạy bot: Telegram nếu có TELEGRAM_BOT_TOKEN, nếu không thì trò chuyện thử trên máy."""
     settings = Settings()
     asyncio.run(runner.run(settings))
 
 
-@app.command()
+@app.command(help=strings.HELP_CHAT)
 def chat(
-    phone: Annotated[str | None, typer.Option(help="Vào thẳng với tư cách đảng viên có số này.")] = None,
+    phone: Annotated[str | None, typer.Option(help=strings.HELP_CHAT_PHONE)] = None,
 ) -> None:
-    """Trò chuyện với bot ngay trong cửa sổ dòng lệnh (thử nghiệm)."""
     asyncio.run(runner.run_console(Settings(), phone=phone))
 
 
-@draft_app.command("load")
+@draft_app.command("load", help=strings.HELP_DRAFT_LOAD)
 def draft_load(
     path: Path,
-    deadline: Annotated[str, typer.Option(help='Hạn chót, giờ địa phương: "YYYY-MM-DD HH:MM".')],
-    title: Annotated[str | None, typer.Option(help="Tên đợt lấy ý kiến.")] = None,
-    reminders: Annotated[str | None, typer.Option(
-        help='Lịch nhắc: "3d@08:00,1d@08:00,0d@08:00" (ngày trước hạn @ giờ); "none": không nhắc.'
-    )] = None,
+    deadline: Annotated[str, typer.Option(help=strings.HELP_DRAFT_DEADLINE)],
+    title: Annotated[str | None, typer.Option(help=strings.HELP_DRAFT_TITLE)] = None,
+    reminders: Annotated[str | None, typer.Option(help=strings.HELP_DRAFT_REMINDERS)] = None,
 ) -> None:
-    """Nạp dự thảo và mở đợt lấy ý kiến mới."""
     settings = Settings()
     try:
         rules = parse_policy(reminders) if reminders is not None else None
@@ -118,11 +112,10 @@ def draft_load(
     _run(job)
 
 
-@draft_app.command("show")
+@draft_app.command("show", help=strings.HELP_DRAFT_SHOW)
 def draft_show(
-    channel: Annotated[str, typer.Option(help="telegram hoặc zalo: cắt trang theo kênh.")] = "telegram",
+    channel: Annotated[str, typer.Option(help=strings.HELP_SHOW_CHANNEL)] = "telegram",
 ) -> None:
-    """In các mục của dự thảo đúng như đảng viên sẽ thấy."""
     caps = runner.channel_caps(channel)
 
     async def job(instance: App) -> None:
@@ -141,9 +134,8 @@ def draft_show(
     _run(job)
 
 
-@roster_app.command("import")
+@roster_app.command("import", help=strings.HELP_ROSTER_IMPORT)
 def roster_import(path: Path) -> None:
-    """Nạp danh sách đảng viên (CSV hoặc XLSX); chạy lại nhiều lần không sinh trùng."""
 
     async def job(instance: App) -> roster.ImportReport:
         async with instance.uow() as uow:
@@ -166,12 +158,11 @@ def roster_import(path: Path) -> None:
         typer.echo(strings.CLI_ROSTER_NOT_IN_FILE.format(count=report.members_not_in_file))
 
 
-@app.command()
+@app.command(help=strings.HELP_CODES)
 def codes(
-    cell: Annotated[str | None, typer.Option(help="Chỉ in mã của chi bộ này.")] = None,
-    renew: Annotated[bool, typer.Option(help="Cấp mã mới (mã cũ hết hiệu lực).")] = False,
+    cell: Annotated[str | None, typer.Option(help=strings.HELP_CODES_CELL)] = None,
+    renew: Annotated[bool, typer.Option(help=strings.HELP_CODES_RENEW)] = False,
 ) -> None:
-    """In mã cá nhân 8 chữ số để đảng viên xác nhận danh tính trong bot."""
 
     async def job(instance: App) -> list[roster.CodeRow]:
         async with instance.uow() as uow:
@@ -193,9 +184,8 @@ def codes(
         typer.echo(f"  {row.access_code[:4]} {row.access_code[4:]}  {row.full_name} ({row.role})")
 
 
-@app.command()
+@app.command(help=strings.HELP_BACKUP)
 def backup(target: Path) -> None:
-    """Sao lưu cơ sở dữ liệu SQLite ra tệp TARGET, ngay cả khi bot đang chạy."""
     settings = Settings()
     source = settings.sqlite_path()
     if source is None:
@@ -207,25 +197,22 @@ def backup(target: Path) -> None:
     typer.echo(strings.CLI_BACKUP_DONE.format(source=source, target=target, size=size))
 
 
-@app.command()
+@app.command(help=strings.HELP_REMIND)
 def remind(
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Chỉ liệt kê, không gửi.")] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help=strings.HELP_REMIND_DRY_RUN)] = False,
 ) -> None:
-    """Gửi ngay các lời nhắc đến hạn (và thông báo hết hạn), hoặc liệt kê với --dry-run."""
     _print_lines(lambda instance: reminder_commands.remind(instance, dry_run=dry_run))
 
 
-@reminders_app.command("show")
+@reminders_app.command("show", help=strings.HELP_REMINDERS_SHOW)
 def reminders_show() -> None:
-    """Lịch nhắc của đợt hiện tại, theo giờ địa phương, và các lần đã gửi."""
     _print_lines(reminder_commands.show)
 
 
-@reminders_app.command("set")
+@reminders_app.command("set", help=strings.HELP_REMINDERS_SET)
 def reminders_set(
-    policy: Annotated[str, typer.Argument(help='Ví dụ "3d@08:00,1d@08:00,0d@08:00"; "none": không nhắc.')],
+    policy: Annotated[str, typer.Argument(help=strings.HELP_REMINDERS_POLICY)],
 ) -> None:
-    """Đặt lịch nhắc cho đợt hiện tại."""
     try:
         format_policy(parse_policy(policy))
     except PolicyError as error:
@@ -242,11 +229,10 @@ def _print_lines(job: Callable[[App], Awaitable[list[str]]]) -> None:
         typer.echo(line)
 
 
-@app.command()
+@app.command(help=strings.HELP_PROGRESS)
 def progress(
-    cell: Annotated[str | None, typer.Option(help="Chỉ chi bộ có mã này (kèm danh sách đảng viên).")] = None,
+    cell: Annotated[str | None, typer.Option(help=strings.HELP_PROGRESS_CELL)] = None,
 ) -> None:
-    """Tiến độ góp ý của mọi chi bộ, chi bộ cần chú ý trước; tổng toàn Khối."""
     try:
         lines = _run(lambda instance: office_commands.progress_lines(instance, cell))
     except office_commands.CommandError as error:
@@ -255,16 +241,17 @@ def progress(
         typer.echo(line)
 
 
-@app.command()
+@app.command(help=strings.HELP_EXPORT)
 def export(
-    out: Annotated[Path, typer.Option("--out", help="Tệp sẽ ghi.")],
-    fmt: Annotated[office_commands.ExportFormat, typer.Option("--format", help="csv hoặc xlsx.")] = (
+    out: Annotated[Path, typer.Option("--out", help=strings.HELP_EXPORT_OUT)],
+    fmt: Annotated[
+        office_commands.ExportFormat, typer.Option("--format", help=strings.HELP_EXPORT_FORMAT)
+    ] = (
         office_commands.ExportFormat.CSV
     ),
-    cell: Annotated[str | None, typer.Option(help="Chỉ chi bộ có mã này.")] = None,
-    anonymous: Annotated[bool, typer.Option("--anonymous", help="Không ghi họ tên.")] = False,
+    cell: Annotated[str | None, typer.Option(help=strings.HELP_EXPORT_CELL)] = None,
+    anonymous: Annotated[bool, typer.Option("--anonymous", help=strings.HELP_EXPORT_ANONYMOUS)] = False,
 ) -> None:
-    """Xuất toàn bộ ý kiến ra CSV (mở bằng Excel) hoặc XLSX, ghi dần nên không tốn bộ nhớ."""
     try:
         rows = _run(lambda instance: office_commands.export(instance, fmt, out, cell, anonymous))
     except office_commands.CommandError as error:

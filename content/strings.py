@@ -304,6 +304,41 @@ EXPORT_SUMMARY_TAIL = (
     "Ý kiến chung của chi bộ",
 )
 
+# ---- Command line help (gopy --help, gopy COMMAND --help) --------------------
+
+HELP_GOPY = "Góp ý: lấy ý kiến đảng viên góp ý dự thảo qua Telegram và Zalo."
+HELP_DRAFT = "Dự thảo: nạp và xem."
+HELP_ROSTER = "Danh sách đảng viên."
+HELP_REMINDERS = "Lịch nhắc trước hạn chót."
+HELP_CHAT_PHONE = "Vào thẳng với tư cách đảng viên có số này."
+HELP_DRAFT_DEADLINE = 'Hạn chót, giờ địa phương: "YYYY-MM-DD HH:MM".'
+HELP_DRAFT_TITLE = "Tên đợt lấy ý kiến."
+HELP_DRAFT_REMINDERS = (
+    'Lịch nhắc: "3d@08:00,1d@08:00,0d@08:00" (ngày trước hạn @ giờ); "none": không nhắc.'
+)
+HELP_SHOW_CHANNEL = "telegram hoặc zalo: cắt trang theo kênh."
+HELP_CODES_CELL = "Chỉ in mã của chi bộ này."
+HELP_CODES_RENEW = "Cấp mã mới (mã cũ hết hiệu lực)."
+HELP_REMIND_DRY_RUN = "Chỉ liệt kê, không gửi."
+HELP_REMINDERS_POLICY = 'Ví dụ "3d@08:00,1d@08:00,0d@08:00"; "none": không nhắc.'
+HELP_PROGRESS_CELL = "Chỉ chi bộ có mã này (kèm danh sách đảng viên)."
+HELP_EXPORT_OUT = "Tệp sẽ ghi."
+HELP_EXPORT_FORMAT = "csv hoặc xlsx."
+HELP_EXPORT_CELL = "Chỉ chi bộ có mã này."
+HELP_EXPORT_ANONYMOUS = "Không ghi họ tên."
+HELP_RUN = "Chạy bot: Telegram nếu có TELEGRAM_BOT_TOKEN, nếu không thì trò chuyện thử trên máy."
+HELP_CHAT = "Trò chuyện với bot ngay trong cửa sổ dòng lệnh (thử nghiệm)."
+HELP_DRAFT_LOAD = "Nạp dự thảo và mở đợt lấy ý kiến mới."
+HELP_DRAFT_SHOW = "In các mục của dự thảo đúng như đảng viên sẽ thấy."
+HELP_ROSTER_IMPORT = "Nạp danh sách đảng viên (CSV hoặc XLSX); chạy lại nhiều lần không sinh trùng."
+HELP_CODES = "In mã cá nhân 8 chữ số để đảng viên xác nhận danh tính trong bot."
+HELP_BACKUP = "Sao lưu cơ sở dữ liệu SQLite ra tệp TARGET, ngay cả khi bot đang chạy."
+HELP_REMIND = "Gửi ngay các lời nhắc đến hạn (và thông báo hết hạn), hoặc liệt kê với --dry-run."
+HELP_REMINDERS_SHOW = "Lịch nhắc của đợt hiện tại, theo giờ địa phương, và các lần đã gửi."
+HELP_REMINDERS_SET = "Đặt lịch nhắc cho đợt hiện tại."
+HELP_PROGRESS = "Tiến độ góp ý của mọi chi bộ, chi bộ cần chú ý trước; tổng toàn Khối."
+HELP_EXPORT = "Xuất toàn bộ ý kiến ra CSV (mở bằng Excel) hoặc XLSX, ghi dần nên không tốn bộ nhớ."
+
 # ---- Command line (gopy progress / gopy export) -----------------------------
 
 CLI_NO_CONSULTATION = "Chưa có dự thảo nào. Dùng: gopy draft load PATH --deadline ..."
