@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test test-sqlite test-postgres chat bench lint clean
+.PHONY: run test test-imports test-sqlite test-postgres chat bench lint clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,9 +19,13 @@ run: $(STAMP)
 chat: $(STAMP)
 	$(BIN)/gopy chat
 
-# The whole suite twice: on SQLite, then on a throwaway PostgreSQL server
-# (installed from Debian's packages when missing and run as root, as in CI).
-test: test-sqlite test-postgres
+# The import contracts (pyproject.toml's [tool.importlinter]), then the whole suite
+# twice: on SQLite, then on a throwaway PostgreSQL server (installed from Debian's
+# packages when missing and run as root, as in CI).
+test: test-imports test-sqlite test-postgres
+
+test-imports: $(STAMP)
+	$(BIN)/lint-imports
 
 test-sqlite: $(STAMP)
 	$(BIN)/pytest

@@ -22,8 +22,8 @@ from bench.seed import START, build_bloc
 from bench.timed_fake import TimedTelegramServer
 from bot import bootstrap
 from bot.channels.telegram import TelegramChannel, make_bot
-from bot.clock import FakeClock
 from bot.config import Settings
+from tests.support.clock import FakeClock
 
 
 async def measure_fanout(

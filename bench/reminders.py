@@ -21,9 +21,9 @@ from pathlib import Path
 from bench.seed import START, build_bloc
 from bot import bootstrap
 from bot.channels.telegram import TelegramChannel, make_bot
-from bot.clock import FakeClock
 from bot.config import Settings
 from tests.fakes.telegram_server import FakeTelegramServer
+from tests.support.clock import FakeClock
 
 CEILING = 30.0  # Telegram's messages per second for a bot
 

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from content.draft_parser import parse_draft
 from storage.consultations import create_consultation, list_sections
-from storage.models import Cell, Identity, Member, Organization, Role
+from storage.models import Cell, Identity, LinkedBy, Member, Organization, Role
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_DRAFT = ROOT / "content" / "drafts" / "du-thao-bao-cao-chinh-tri-lan-4.txt"
@@ -65,7 +65,7 @@ async def load_roster(session: AsyncSession, members: int, now: datetime) -> Ros
     user_ids = [FIRST_USER + i for i in range(members)]
     session.add_all(
         Identity(channel="telegram", user_id=str(uid), chat_id=str(uid), member_id=m.id,
-                 linked_by="contact", linked_at=now, last_seen_at=now)
+                 linked_by=LinkedBy.CONTACT, linked_at=now, last_seen_at=now)
         for uid, m in zip(user_ids, people, strict=True)
     )
     sections = await list_sections(session, consultation.id)

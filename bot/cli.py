@@ -23,16 +23,14 @@ from storage import roster
 from storage.backup import backup_sqlite
 from storage.consultations import create_consultation, current_consultation, list_sections
 
-app = typer.Typer(help="Góp ý: lấy ý kiến đảng viên góp ý dự thảo qua Telegram và Zalo.",
-                  no_args_is_help=True)
-draft_app = typer.Typer(help="Dự thảo: nạp và xem.", no_args_is_help=True)
-roster_app = typer.Typer(help="Danh sách đảng viên.", no_args_is_help=True)
+app = typer.Typer(help=strings.HELP_GOPY, no_args_is_help=True)
+draft_app = typer.Typer(help=strings.HELP_DRAFT, no_args_is_help=True)
+roster_app = typer.Typer(help=strings.HELP_ROSTER, no_args_is_help=True)
 app.add_typer(draft_app, name="draft")
 app.add_typer(roster_app, name="roster")
-reminders_app = typer.Typer(help="Lịch nhắc trước hạn chót.", no_args_is_help=True)
+reminders_app = typer.Typer(help=strings.HELP_REMINDERS, no_args_is_help=True)
 app.add_typer(reminders_app, name="reminders")
-dead_app = typer.Typer(help="Tin bị treo: không đọc được hoặc lỗi mỗi lần xử lý.",
-                       invoke_without_command=True)
+dead_app = typer.Typer(help=strings.HELP_DEADLETTERS, invoke_without_command=True)
 app.add_typer(dead_app, name="deadletters")
 
 T = TypeVar("T")
@@ -56,31 +54,26 @@ def _fail(message: str) -> typer.Exit:
     return typer.Exit(code=1)
 
 
-@app.command()
+@app.command(help=strings.HELP_RUN)
 def run() -> None:
-    """Chạy bot: Telegram nếu có TELEGRAM_BOT_TOKEN, nếu không thì trò chuyện thử trên máy."""
     settings = Settings()
     asyncio.run(runner.run(settings))
 
 
-@app.command()
+@app.command(help=strings.HELP_CHAT)
 def chat(
-    phone: Annotated[str | None, typer.Option(help="Vào thẳng với tư cách đảng viên có số này.")] = None,
+    phone: Annotated[str | None, typer.Option(help=strings.HELP_CHAT_PHONE)] = None,
 ) -> None:
-    """Trò chuyện với bot ngay trong cửa sổ dòng lệnh (thử nghiệm)."""
     asyncio.run(runner.run_console(Settings(), phone=phone))
 
 
-@draft_app.command("load")
+@draft_app.command("load", help=strings.HELP_DRAFT_LOAD)
 def draft_load(
     path: Path,
-    deadline: Annotated[str, typer.Option(help='Hạn chót, giờ địa phương: "YYYY-MM-DD HH:MM".')],
-    title: Annotated[str | None, typer.Option(help="Tên đợt lấy ý kiến.")] = None,
-    reminders: Annotated[str | None, typer.Option(
-        help='Lịch nhắc: "3d@08:00,1d@08:00,0d@08:00" (ngày trước hạn @ giờ); "none": không nhắc.'
-    )] = None,
+    deadline: Annotated[str, typer.Option(help=strings.HELP_DRAFT_DEADLINE)],
+    title: Annotated[str | None, typer.Option(help=strings.HELP_DRAFT_TITLE)] = None,
+    reminders: Annotated[str | None, typer.Option(help=strings.HELP_DRAFT_REMINDERS)] = None,
 ) -> None:
-    """Nạp dự thảo và mở đợt lấy ý kiến mới."""
     settings = Settings()
     try:
         rules = parse_policy(reminders) if reminders is not None else None
@@ -89,62 +82,62 @@ def draft_load(
     try:
         when = datetime.strptime(deadline, "%Y-%m-%d %H:%M").replace(tzinfo=settings.tz)
     except ValueError:
-        raise _fail(f'Hạn chót "{deadline}" không đúng dạng "YYYY-MM-DD HH:MM".') from None
+        raise _fail(strings.CLI_BAD_DEADLINE.format(deadline=deadline)) from None
     try:
         parsed = parse_draft(path.read_text(encoding="utf-8-sig"))
     except OSError as error:
-        raise _fail(f"Không đọc được {path}: {error.strerror}") from None
+        raise _fail(strings.CLI_CANNOT_READ.format(path=path, error=error.strerror)) from None
     except DraftParseError as error:
-        raise _fail(f"{path}, dòng {error.line}: {error}") from None
+        raise _fail(strings.CLI_DRAFT_ERROR.format(path=path, line=error.line, error=error)) from None
 
     async def job(instance: App) -> None:
         now = instance.clock.now()
         if when <= now:
-            raise _fail("Hạn chót đã qua.")
+            raise _fail(strings.CLI_DEADLINE_PASSED)
         async with instance.uow() as uow:
             consultation = await create_consultation(
                 uow.session, parsed, title=title or parsed.title or path.stem,
                 deadline=when, now=now, source_name=path.name, reminders=rules,
             )
             await uow.commit()
-        typer.echo(f"Đã mở đợt lấy ý kiến #{consultation.id}: {consultation.title}")
-        typer.echo(f"Hạn chót: {when:%H:%M %d/%m/%Y} · {len(parsed.sections)} mục:")
+        typer.echo(strings.CLI_DRAFT_OPENED.format(id=consultation.id, title=consultation.title))
+        typer.echo(strings.CLI_DRAFT_DEADLINE.format(when=when, count=len(parsed.sections)))
         for n, s in enumerate(parsed.sections, start=1):
-            typer.echo(f"  {n:>3}. [{s.number or '-'}] {s.title}  ({len(s.body):,} ký tự)")
+            typer.echo(strings.CLI_DRAFT_SECTION.format(
+                position=n, number=s.number or "-", title=s.title, chars=len(s.body)))
         for issue in parsed.issues:
-            typer.secho(f"  ! {path.name}, dòng {issue.line}: {issue.message}", fg=typer.colors.YELLOW)
+            typer.secho(strings.CLI_DRAFT_ISSUE.format(
+                name=path.name, line=issue.line, message=issue.message), fg=typer.colors.YELLOW)
         for line in reminder_commands.slot_lines(instance, when, consultation.reminders):
             typer.echo(line)
 
     _run(job)
 
 
-@draft_app.command("show")
+@draft_app.command("show", help=strings.HELP_DRAFT_SHOW)
 def draft_show(
-    channel: Annotated[str, typer.Option(help="telegram hoặc zalo: cắt trang theo kênh.")] = "telegram",
+    channel: Annotated[str, typer.Option(help=strings.HELP_SHOW_CHANNEL)] = "telegram",
 ) -> None:
-    """In các mục của dự thảo đúng như đảng viên sẽ thấy."""
     caps = runner.channel_caps(channel)
 
     async def job(instance: App) -> None:
         async with instance.uow(write=False) as uow:
             consultation = await current_consultation(uow.session)
             if consultation is None:
-                raise _fail("Chưa có dự thảo nào. Dùng: gopy draft load PATH --deadline ...")
+                raise _fail(strings.CLI_NO_CONSULTATION)
             sections = await list_sections(uow.session, consultation.id)
             for section in sections:
                 pages = views.section_pages(section, caps)
                 for page in range(1, len(pages) + 1):
                     reply = views.section_reply(consultation, section, len(sections), page, None, caps)
                     typer.echo(render(reply))
-                    typer.echo(f"{'─' * 20} ({len(reply.text)} ký tự)")
+                    typer.echo(strings.CLI_DRAFT_PAGE_END.format(chars=len(reply.text)))
 
     _run(job)
 
 
-@roster_app.command("import")
+@roster_app.command("import", help=strings.HELP_ROSTER_IMPORT)
 def roster_import(path: Path) -> None:
-    """Nạp danh sách đảng viên (CSV hoặc XLSX); chạy lại nhiều lần không sinh trùng."""
 
     async def job(instance: App) -> roster.ImportReport:
         async with instance.uow() as uow:
@@ -155,24 +148,23 @@ def roster_import(path: Path) -> None:
     try:
         report = _run(job)
     except roster.RosterErrors as error:
-        raise _fail(f"Chưa nạp gì. Lỗi trong tệp:\n{error}") from None
+        raise _fail(strings.CLI_ROSTER_NOT_LOADED.format(errors=error)) from None
     except OSError as error:
-        raise _fail(f"Không đọc được {path}: {error.strerror}") from None
-    typer.echo(
-        f"Đã nạp {path.name}: thêm {report.members_added} đảng viên, cập nhật {report.members_updated}, "
-        f"giữ nguyên {report.members_unchanged}; thêm {report.cells_added} chi bộ, "
-        f"{report.organizations_added} tổ chức cơ sở."
-    )
+        raise _fail(strings.CLI_CANNOT_READ.format(path=path, error=error.strerror)) from None
+    typer.echo(strings.CLI_ROSTER_LOADED.format(
+        name=path.name, added=report.members_added, updated=report.members_updated,
+        unchanged=report.members_unchanged, cells=report.cells_added,
+        organizations=report.organizations_added,
+    ))
     if report.members_not_in_file:
-        typer.echo(f"{report.members_not_in_file} đảng viên đã có nhưng không có trong tệp (giữ nguyên).")
+        typer.echo(strings.CLI_ROSTER_NOT_IN_FILE.format(count=report.members_not_in_file))
 
 
-@app.command()
+@app.command(help=strings.HELP_CODES)
 def codes(
-    cell: Annotated[str | None, typer.Option(help="Chỉ in mã của chi bộ này.")] = None,
-    renew: Annotated[bool, typer.Option(help="Cấp mã mới (mã cũ hết hiệu lực).")] = False,
+    cell: Annotated[str | None, typer.Option(help=strings.HELP_CODES_CELL)] = None,
+    renew: Annotated[bool, typer.Option(help=strings.HELP_CODES_RENEW)] = False,
 ) -> None:
-    """In mã cá nhân 8 chữ số để đảng viên xác nhận danh tính trong bot."""
 
     async def job(instance: App) -> list[roster.CodeRow]:
         async with instance.uow() as uow:
@@ -194,39 +186,35 @@ def codes(
         typer.echo(f"  {row.access_code[:4]} {row.access_code[4:]}  {row.full_name} ({row.role})")
 
 
-@app.command()
+@app.command(help=strings.HELP_BACKUP)
 def backup(target: Path) -> None:
-    """Sao lưu cơ sở dữ liệu SQLite ra tệp TARGET, ngay cả khi bot đang chạy."""
     settings = Settings()
     source = settings.sqlite_path()
     if source is None:
-        raise _fail("DATABASE_URL không phải SQLite: với PostgreSQL, dùng pg_dump.")
+        raise _fail(strings.CLI_BACKUP_NOT_SQLITE)
     try:
         size = backup_sqlite(source, target)
     except (OSError, ValueError, RuntimeError, sqlite3.Error) as error:
-        raise _fail(f"Chưa sao lưu được: {error}") from None
-    typer.echo(f"Đã sao lưu {source} → {target} ({size:,} byte).")
+        raise _fail(strings.CLI_BACKUP_FAILED.format(error=error)) from None
+    typer.echo(strings.CLI_BACKUP_DONE.format(source=source, target=target, size=size))
 
 
-@app.command()
+@app.command(help=strings.HELP_REMIND)
 def remind(
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Chỉ liệt kê, không gửi.")] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help=strings.HELP_REMIND_DRY_RUN)] = False,
 ) -> None:
-    """Gửi ngay các lời nhắc đến hạn (và thông báo hết hạn), hoặc liệt kê với --dry-run."""
     _print_lines(lambda instance: reminder_commands.remind(instance, dry_run=dry_run))
 
 
-@reminders_app.command("show")
+@reminders_app.command("show", help=strings.HELP_REMINDERS_SHOW)
 def reminders_show() -> None:
-    """Lịch nhắc của đợt hiện tại, theo giờ địa phương, và các lần đã gửi."""
     _print_lines(reminder_commands.show)
 
 
-@reminders_app.command("set")
+@reminders_app.command("set", help=strings.HELP_REMINDERS_SET)
 def reminders_set(
-    policy: Annotated[str, typer.Argument(help='Ví dụ "3d@08:00,1d@08:00,0d@08:00"; "none": không nhắc.')],
+    policy: Annotated[str, typer.Argument(help=strings.HELP_REMINDERS_POLICY)],
 ) -> None:
-    """Đặt lịch nhắc cho đợt hiện tại."""
     try:
         format_policy(parse_policy(policy))
     except PolicyError as error:
@@ -243,11 +231,10 @@ def _print_lines(job: Callable[[App], Awaitable[list[str]]]) -> None:
         typer.echo(line)
 
 
-@app.command()
+@app.command(help=strings.HELP_PROGRESS)
 def progress(
-    cell: Annotated[str | None, typer.Option(help="Chỉ chi bộ có mã này (kèm danh sách đảng viên).")] = None,
+    cell: Annotated[str | None, typer.Option(help=strings.HELP_PROGRESS_CELL)] = None,
 ) -> None:
-    """Tiến độ góp ý của mọi chi bộ, chi bộ cần chú ý trước; tổng toàn Khối."""
     try:
         lines = _run(lambda instance: office_commands.progress_lines(instance, cell))
     except office_commands.CommandError as error:
@@ -256,16 +243,17 @@ def progress(
         typer.echo(line)
 
 
-@app.command()
+@app.command(help=strings.HELP_EXPORT)
 def export(
-    out: Annotated[Path, typer.Option("--out", help="Tệp sẽ ghi.")],
-    fmt: Annotated[office_commands.ExportFormat, typer.Option("--format", help="csv hoặc xlsx.")] = (
+    out: Annotated[Path, typer.Option("--out", help=strings.HELP_EXPORT_OUT)],
+    fmt: Annotated[
+        office_commands.ExportFormat, typer.Option("--format", help=strings.HELP_EXPORT_FORMAT)
+    ] = (
         office_commands.ExportFormat.CSV
     ),
-    cell: Annotated[str | None, typer.Option(help="Chỉ chi bộ có mã này.")] = None,
-    anonymous: Annotated[bool, typer.Option("--anonymous", help="Không ghi họ tên.")] = False,
+    cell: Annotated[str | None, typer.Option(help=strings.HELP_EXPORT_CELL)] = None,
+    anonymous: Annotated[bool, typer.Option("--anonymous", help=strings.HELP_EXPORT_ANONYMOUS)] = False,
 ) -> None:
-    """Xuất toàn bộ ý kiến ra CSV (mở bằng Excel) hoặc XLSX, ghi dần nên không tốn bộ nhớ."""
     try:
         rows = _run(lambda instance: office_commands.export(instance, fmt, out, cell, anonymous))
     except office_commands.CommandError as error:
@@ -276,19 +264,17 @@ def export(
 @dead_app.callback()
 def deadletters(
     ctx: typer.Context,
-    all_: Annotated[bool, typer.Option("--all", help="Cả những tin đã xử lý lại.")] = False,
+    all_: Annotated[bool, typer.Option("--all", help=strings.HELP_DEAD_ALL)] = False,
 ) -> None:
-    """Liệt kê các tin bị treo (đã báo người gửi là chưa lưu)."""
     if ctx.invoked_subcommand is None:
         _print_lines(lambda instance: deadletter_commands.list_lines(instance, include_replayed=all_))
 
 
-@dead_app.command("replay")
+@dead_app.command("replay", help=strings.HELP_DEAD_REPLAY)
 def deadletters_replay(
-    letter_id: Annotated[int, typer.Argument(help="Số của tin, như trong danh sách.")],
-    force: Annotated[bool, typer.Option(help="Xử lý lại cả tin đã xử lý lại trước đó.")] = False,
+    letter_id: Annotated[int, typer.Argument(help=strings.HELP_DEAD_ID)],
+    force: Annotated[bool, typer.Option(help=strings.HELP_DEAD_FORCE)] = False,
 ) -> None:
-    """Xử lý lại một tin bị treo, sau khi đã sửa lỗi; trả lời được gửi qua bot đang chạy."""
     typer.echo(_run(lambda instance: deadletter_commands.replay(instance, letter_id, force=force)))
 
 

@@ -1,8 +1,9 @@
-"""Time as a dependency, so deadlines and reminders can be tested with a fake clock."""
+"""Time as a dependency, so deadlines and reminders can be tested with a fake clock
+(tests/support/clock.py)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Protocol
 
 
@@ -13,19 +14,3 @@ class Clock(Protocol):
 class SystemClock:
     def now(self) -> datetime:
         return datetime.now(UTC)
-
-
-class FakeClock:
-    """A clock that only moves when told to."""
-
-    def __init__(self, start: datetime) -> None:
-        self._now = start.astimezone(UTC)
-
-    def now(self) -> datetime:
-        return self._now
-
-    def advance(self, delta: timedelta) -> None:
-        self._now += delta
-
-    def set(self, moment: datetime) -> None:
-        self._now = moment.astimezone(UTC)

@@ -48,7 +48,7 @@ from storage import reminders as store
 from storage.consultations import current_consultation, section_count
 from storage.exports import export_csv
 from storage.identities import clear_unreachable, remember_menu
-from storage.models import Consultation
+from storage.models import Consultation, ReminderStatus
 from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -176,8 +176,8 @@ class Reminders:
             due, stale = await store.pending(uow.session, consultation.id, slot, channels)
             replies = await self._compose(uow.session, consultation, slot, due) if due else []
         if stale:
-            await self._settle(stale, store.SKIPPED)
-            outcome.counts[store.SKIPPED] += len(stale)
+            await self._settle(stale, ReminderStatus.SKIPPED)
+            outcome.counts[ReminderStatus.SKIPPED] += len(stale)
         work = iter(zip(due, replies, strict=True))
 
         async def worker() -> None:
@@ -267,17 +267,17 @@ class Reminders:
                 menu = (channel, chat_id) if reply.buttons and not sender.caps.buttons else None
                 await self._settle(
                     [person.row_id],
-                    store.SENT,
+                    ReminderStatus.SENT,
                     menu=menu,
                     reply=reply,
                     reached=person.member_id if fell_back else None,
                 )
-                return store.SENT
+                return ReminderStatus.SENT
         except _Later:
             return "later"
         except BaseException as error:
             if claimed:  # sent: record it even while stopping; not sent: back to pending
-                status = store.SENT if delivered else store.PENDING
+                status = ReminderStatus.SENT if delivered else ReminderStatus.PENDING
                 await asyncio.shield(self._settle([person.row_id], status))
             if not isinstance(error, Exception):
                 raise
@@ -285,8 +285,8 @@ class Reminders:
             return "failed"
         if not claimed:
             return "later"  # no configured channel reaches them now
-        await self._settle([person.row_id], store.UNREACHABLE)
-        return store.UNREACHABLE
+        await self._settle([person.row_id], ReminderStatus.UNREACHABLE)
+        return ReminderStatus.UNREACHABLE
 
     async def _claim(self, row_id: int) -> bool:
         async with UnitOfWork(self._sessions) as uow:

@@ -14,12 +14,14 @@ from sqlalchemy import func, select
 
 from bot import bootstrap
 from bot.bootstrap import App
-from bot.channels.base import TELEGRAM_CAPS, ZALO_CAPS, Messenger
+from bot.channels.base import Messenger
+from bot.channels.caps import TELEGRAM_CAPS, ZALO_CAPS
 from bot.channels.console import CONSOLE_USER, ConsoleChannel
 from bot.config import Settings
 from bot.leader import Leadership
 from bot.scheduler import ReminderScheduler
 from bot.webhook import WebhookServer
+from content import strings
 from content.draft_parser import parse_draft
 from handlers.conversation import ChannelCaps, Inbound, Kind
 from storage import identities, roster
@@ -42,8 +44,7 @@ def channel_caps(name: str) -> ChannelCaps:
 async def run(settings: Settings) -> None:
     """`gopy run`: every configured messenger; with none, the local trial chat."""
     if settings.telegram_bot_token is None and settings.zalo_bot_token is None:
-        print("Chưa cấu hình TELEGRAM_BOT_TOKEN hay ZALO_BOT_TOKEN: "
-              "chạy thử ngay trên máy với dự thảo mẫu.\n")
+        print(strings.TRIAL_NO_TOKEN + "\n")
         await run_console(settings, phone=None, sample=True)
         return
     app = await bootstrap.build(settings)
@@ -72,7 +73,7 @@ def messenger_channels(settings: Settings) -> list[Messenger]:
 
         url = settings.telegram_webhook_url
         if url and settings.telegram_webhook_secret is None:
-            raise SystemExit("TELEGRAM_WEBHOOK_SECRET is required with TELEGRAM_WEBHOOK_URL")
+            raise SystemExit(strings.CLI_NEED_TELEGRAM_SECRET)
         bot = make_bot(settings.telegram_bot_token.get_secret_value(), settings.telegram_api_url)
         channels.append(TelegramChannel(
             bot, poll_timeout=settings.telegram_poll_timeout, webhook_url=url,
@@ -82,8 +83,7 @@ def messenger_channels(settings: Settings) -> list[Messenger]:
 
         url = settings.zalo_webhook_url
         if url and settings.zalo_webhook_secret is None:
-            raise SystemExit(
-                "ZALO_WEBHOOK_SECRET (8-256 characters) is required with ZALO_WEBHOOK_URL")
+            raise SystemExit(strings.CLI_NEED_ZALO_SECRET)
         client = ZaloClient(settings.zalo_bot_token.get_secret_value(), settings.zalo_api_url)
         channels.append(ZaloChannel(
             client, poll_timeout=settings.zalo_poll_timeout, webhook_url=url,
@@ -122,7 +122,7 @@ async def run_console(settings: Settings, *, phone: str | None, sample: bool = F
     try:
         if sample:
             await ensure_sample(app)
-        print("Gõ như trong Telegram/Zalo; gõ số để bấm nút; [sticker] để thử nhãn dán; Ctrl-D để thoát.\n")
+        print(strings.TRIAL_HOW_TO + "\n")
         outbox = app.outboxes[console.name]
         await outbox.flush()  # what an earlier run saved but did not show
         if phone:
@@ -148,7 +148,7 @@ async def ensure_sample(app: App) -> None:
             parsed = parse_draft(SAMPLE_DRAFT.read_text(encoding="utf-8"))
             now = app.clock.now()
             await create_consultation(
-                uow.session, parsed, title=parsed.title or "Dự thảo Báo cáo chính trị",
+                uow.session, parsed, title=parsed.title or strings.TRIAL_DRAFT_TITLE,
                 deadline=_two_weeks(now, app.settings), now=now, source_name=SAMPLE_DRAFT.name,
             )
         members = await uow.session.execute(select(func.count()).select_from(Member))
@@ -159,8 +159,8 @@ async def ensure_sample(app: App) -> None:
         rows = await roster.access_codes(uow.session)
     # The first row of the sample roster: the README's trial uses this member.
     first = next((r for r in rows if r.phone == "0912345678"), rows[0])
-    print(f"Dữ liệu mẫu: thử với số điện thoại {first.phone} hoặc mã {first.access_code} "
-          f"({first.full_name}, {first.cell_name}).\n")
+    print(strings.TRIAL_SAMPLE_MEMBER.format(
+        phone=first.phone, code=first.access_code, name=first.full_name, cell=first.cell_name) + "\n")
 
 
 async def _link_console(app: App, phone: str) -> None:

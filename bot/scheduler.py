@@ -69,10 +69,6 @@ class ReminderScheduler:
         await self._arm_next()
         return outcomes
 
-    def next_run(self) -> datetime | None:
-        job = self._scheduler.get_job(NEXT)
-        return job.trigger.run_date if job is not None else None
-
     async def shutdown(self, timeout: float = 30) -> None:
         """Stop starting sends, let those in flight be recorded, then stop the scheduler."""
         self._reminders.stop()

@@ -17,7 +17,6 @@ BTN_TOC = "📑 Mục lục"
 BTN_REVIEW = "📝 Xem ý kiến đã gửi"
 BTN_FINISH = "✅ Hoàn thành"
 BTN_CONFIRM = "✅ Xác nhận gửi ý kiến"
-BTN_BACK_TO_TOC = "📑 Về mục lục"
 BTN_CLEAR_TEXT = "🗑 Xoá phần ý kiến đã gõ"
 BTN_CLEAR_YES = "🗑 Đồng ý xoá"
 BTN_CANCEL = "↩️ Thôi, giữ nguyên"
@@ -70,7 +69,6 @@ TOO_MANY_ATTEMPTS = (
     "Đồng chí đã nhập sai mã nhiều lần. Xin thử lại sau một giờ, "
     "hoặc liên hệ đồng chí bí thư chi bộ."
 )
-ASK_TO_LINK = "Xin đồng chí xác nhận danh tính trước: gửi số điện thoại hoặc gõ mã cá nhân 8 chữ số."
 LINKED = "Xin cảm ơn. Đã xác nhận: đồng chí {name}, {cell} ({organization})."
 ALREADY_LINKED = "Tài khoản này đã được xác nhận là đồng chí {name}, {cell}."
 
@@ -306,6 +304,41 @@ EXPORT_SUMMARY_TAIL = (
     "Ý kiến chung của chi bộ",
 )
 
+# ---- Command line help (gopy --help, gopy COMMAND --help) --------------------
+
+HELP_GOPY = "Góp ý: lấy ý kiến đảng viên góp ý dự thảo qua Telegram và Zalo."
+HELP_DRAFT = "Dự thảo: nạp và xem."
+HELP_ROSTER = "Danh sách đảng viên."
+HELP_REMINDERS = "Lịch nhắc trước hạn chót."
+HELP_CHAT_PHONE = "Vào thẳng với tư cách đảng viên có số này."
+HELP_DRAFT_DEADLINE = 'Hạn chót, giờ địa phương: "YYYY-MM-DD HH:MM".'
+HELP_DRAFT_TITLE = "Tên đợt lấy ý kiến."
+HELP_DRAFT_REMINDERS = (
+    'Lịch nhắc: "3d@08:00,1d@08:00,0d@08:00" (ngày trước hạn @ giờ); "none": không nhắc.'
+)
+HELP_SHOW_CHANNEL = "telegram hoặc zalo: cắt trang theo kênh."
+HELP_CODES_CELL = "Chỉ in mã của chi bộ này."
+HELP_CODES_RENEW = "Cấp mã mới (mã cũ hết hiệu lực)."
+HELP_REMIND_DRY_RUN = "Chỉ liệt kê, không gửi."
+HELP_REMINDERS_POLICY = 'Ví dụ "3d@08:00,1d@08:00,0d@08:00"; "none": không nhắc.'
+HELP_PROGRESS_CELL = "Chỉ chi bộ có mã này (kèm danh sách đảng viên)."
+HELP_EXPORT_OUT = "Tệp sẽ ghi."
+HELP_EXPORT_FORMAT = "csv hoặc xlsx."
+HELP_EXPORT_CELL = "Chỉ chi bộ có mã này."
+HELP_EXPORT_ANONYMOUS = "Không ghi họ tên."
+HELP_RUN = "Chạy bot: Telegram nếu có TELEGRAM_BOT_TOKEN, nếu không thì trò chuyện thử trên máy."
+HELP_CHAT = "Trò chuyện với bot ngay trong cửa sổ dòng lệnh (thử nghiệm)."
+HELP_DRAFT_LOAD = "Nạp dự thảo và mở đợt lấy ý kiến mới."
+HELP_DRAFT_SHOW = "In các mục của dự thảo đúng như đảng viên sẽ thấy."
+HELP_ROSTER_IMPORT = "Nạp danh sách đảng viên (CSV hoặc XLSX); chạy lại nhiều lần không sinh trùng."
+HELP_CODES = "In mã cá nhân 8 chữ số để đảng viên xác nhận danh tính trong bot."
+HELP_BACKUP = "Sao lưu cơ sở dữ liệu SQLite ra tệp TARGET, ngay cả khi bot đang chạy."
+HELP_REMIND = "Gửi ngay các lời nhắc đến hạn (và thông báo hết hạn), hoặc liệt kê với --dry-run."
+HELP_REMINDERS_SHOW = "Lịch nhắc của đợt hiện tại, theo giờ địa phương, và các lần đã gửi."
+HELP_REMINDERS_SET = "Đặt lịch nhắc cho đợt hiện tại."
+HELP_PROGRESS = "Tiến độ góp ý của mọi chi bộ, chi bộ cần chú ý trước; tổng toàn Khối."
+HELP_EXPORT = "Xuất toàn bộ ý kiến ra CSV (mở bằng Excel) hoặc XLSX, ghi dần nên không tốn bộ nhớ."
+
 # ---- Command line (gopy progress / gopy export) -----------------------------
 
 CLI_NO_CONSULTATION = "Chưa có dự thảo nào. Dùng: gopy draft load PATH --deadline ..."
@@ -317,6 +350,41 @@ CLI_PROGRESS_TOTALS = (
 )
 CLI_EXPORTED = "Đã xuất {rows} dòng vào {path}."
 CLI_CANNOT_WRITE = "Không ghi được {path}: {error}"
+
+# ---- Command line (gopy draft / roster / backup) ----------------------------
+
+CLI_BAD_DEADLINE = 'Hạn chót "{deadline}" không đúng dạng "YYYY-MM-DD HH:MM".'
+CLI_DEADLINE_PASSED = "Hạn chót đã qua."
+CLI_CANNOT_READ = "Không đọc được {path}: {error}"
+CLI_DRAFT_ERROR = "{path}, dòng {line}: {error}"
+CLI_DRAFT_OPENED = "Đã mở đợt lấy ý kiến #{id}: {title}"
+CLI_DRAFT_DEADLINE = "Hạn chót: {when:%H:%M %d/%m/%Y} · {count} mục:"
+CLI_DRAFT_SECTION = "  {position:>3}. [{number}] {title}  ({chars:,} ký tự)"
+CLI_DRAFT_ISSUE = "  ! {name}, dòng {line}: {message}"
+CLI_DRAFT_PAGE_END = "──────────────────── ({chars} ký tự)"
+CLI_ROSTER_NOT_LOADED = "Chưa nạp gì. Lỗi trong tệp:\n{errors}"
+CLI_ROSTER_LOADED = (
+    "Đã nạp {name}: thêm {added} đảng viên, cập nhật {updated}, giữ nguyên {unchanged}; "
+    "thêm {cells} chi bộ, {organizations} tổ chức cơ sở."
+)
+CLI_ROSTER_NOT_IN_FILE = "{count} đảng viên đã có nhưng không có trong tệp (giữ nguyên)."
+CLI_BACKUP_NOT_SQLITE = "DATABASE_URL không phải SQLite: với PostgreSQL, dùng pg_dump."
+CLI_BACKUP_FAILED = "Chưa sao lưu được: {error}"
+CLI_BACKUP_DONE = "Đã sao lưu {source} → {target} ({size:,} byte)."
+
+# ---- The trial chat in the terminal (gopy run without tokens, gopy chat) ------
+
+TRIAL_NO_TOKEN = (
+    "Chưa cấu hình TELEGRAM_BOT_TOKEN hay ZALO_BOT_TOKEN: chạy thử ngay trên máy với dự thảo mẫu."
+)
+TRIAL_HOW_TO = (
+    "Gõ như trong Telegram/Zalo; gõ số để bấm nút; [sticker] để thử nhãn dán; Ctrl-D để thoát."
+)
+TRIAL_DRAFT_TITLE = "Dự thảo Báo cáo chính trị"
+TRIAL_SAMPLE_MEMBER = "Dữ liệu mẫu: thử với số điện thoại {phone} hoặc mã {code} ({name}, {cell})."
+TRIAL_CONTACT_HINT = "  (thử nghiệm: gõ số điện thoại để gửi như nút «Gửi số điện thoại»)"
+TRIAL_PROMPT = "đồng chí › "
+RENDER_DOCUMENT = "[tệp đính kèm: {name}, {size} byte]"
 
 # ---- Things the bot cannot use --------------------------------------------
 
@@ -439,6 +507,35 @@ POLICY_BAD_RULE = "«{rule}»: cần dạng «3d@08:00» (số ngày trước h�
 POLICY_BAD_TIME = "«{rule}»: giờ không hợp lệ"
 NAME_UNREACHABLE = "{name} (không liên lạc được)"  # blocked the bot: the secretary calls them
 
+# ---- Loading a roster (gopy roster import): for the Office, with line and column ----
+
+ROSTER_AT_LINE = "dòng {line}"
+ROSTER_AT_COLUMN = "cột {column}"
+ROSTER_ERRORS_HEAD = "Tệp {name} có {count} lỗi, chưa nhập dòng nào. Xin sửa rồi nhập lại:"
+ROSTER_ERRORS_MORE = "… và {count} lỗi khác."
+ROSTER_NOT_UTF8 = 'tệp không phải UTF-8; trong Excel hãy chọn "Lưu thành" → "CSV UTF-8"'
+ROSTER_BAD_CSV = "không đọc được dòng này ({detail})"
+ROSTER_BAD_XLSX = "không mở được tệp Excel ({detail})"
+ROSTER_OLD_XLS = "không đọc được tệp .xls; hãy lưu lại thành .xlsx hoặc CSV UTF-8"
+ROSTER_EMPTY_FILE = "tệp trống; dòng đầu phải là tiêu đề: {columns}"
+ROSTER_NO_MEMBERS = "không có dòng đảng viên nào sau dòng tiêu đề"
+ROSTER_MISSING_COLUMN = "thiếu cột này ở dòng tiêu đề"
+ROSTER_UNKNOWN_COLUMN = "cột lạ; tiêu đề chỉ gồm các cột: {columns}"
+ROSTER_UNNAMED_COLUMN = "cột không có tên ở dòng tiêu đề"
+ROSTER_REPEATED_COLUMN = "cột này có hai lần ở dòng tiêu đề"
+ROSTER_FIELD_COUNT = "dòng có {found} giá trị, trong khi tiêu đề có {expected} cột"
+ROSTER_EMPTY_FIELD = "chưa điền"
+ROSTER_TOO_LONG = "dài {length} ký tự, tối đa {limit}"
+ROSTER_BAD_PHONE = 'số điện thoại "{value}" không hợp lệ'
+ROSTER_BAD_ROLE = (
+    'vai trò "{value}" không hợp lệ; dùng member (đảng viên), '
+    "secretary (bí thư) hoặc office (văn phòng)"
+)
+ROSTER_REPEATED_PHONE = "số điện thoại {phone} đã có ở dòng {line}"
+ROSTER_CELL_NAME_CONFLICT = 'chi bộ {code} đã mang tên "{other}" ở dòng {line}'
+ROSTER_CELL_ORG_CONFLICT = 'chi bộ {code} đã thuộc "{other}" ở dòng {line}'
+ROSTER_UNKNOWN_CELL = 'không có chi bộ nào mang mã "{code}"'
+
 # ---- Loading a draft (gopy draft load): for the Office, with the line number ----
 
 PARSE_EMPTY = "dự thảo trống"
@@ -456,6 +553,16 @@ PARSE_NOTE_TWICE = "chú thích ⁽{mark}⁾ bị in hai lần"
 PARSE_MARK_NO_NOTE = "dấu chú thích ⁽{mark}⁾ không có lời chú thích"
 
 # ---- gopy deadletters ---------------------------------------------------------------
+HELP_DEADLETTERS = (
+    "Tin bị treo: không đọc được, hoặc lỗi mỗi lần xử lý (người gửi đã được báo là chưa "
+    "lưu). Không có lệnh con: liệt kê."
+)
+HELP_DEAD_ALL = "Cả những tin đã xử lý lại."
+HELP_DEAD_REPLAY = "Xử lý lại một tin bị treo, sau khi đã sửa lỗi; trả lời gửi qua bot đang chạy."
+HELP_DEAD_ID = "Số của tin, như trong danh sách."
+HELP_DEAD_FORCE = "Xử lý lại cả tin đã xử lý lại trước đó."
+CLI_NEED_TELEGRAM_SECRET = "Có TELEGRAM_WEBHOOK_URL thì phải đặt cả TELEGRAM_WEBHOOK_SECRET."
+CLI_NEED_ZALO_SECRET = "Có ZALO_WEBHOOK_URL thì phải đặt cả ZALO_WEBHOOK_SECRET (8–256 ký tự)."
 CLI_DEAD_NONE = "Không có tin nào bị treo."
 CLI_DEAD_LINE = "#{id}  {when}  {channel}  {key}  [{stage}, {attempts} lần]  {error}"
 CLI_DEAD_STAGE = {"read": "không đọc được", "handle": "lỗi khi xử lý"}

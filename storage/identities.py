@@ -9,7 +9,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
-from storage.models import Cell, Identity, LinkAttempt, Member
+from storage.models import Cell, Identity, LinkAttempt, LinkedBy, Member
 
 MAX_FAILED_CODES_PER_HOUR = 5
 
@@ -66,7 +66,7 @@ async def link(
         user_id=user_id,
         chat_id=chat_id,
         member_id=member.id,
-        linked_by=how,
+        linked_by=LinkedBy(how),
         linked_at=now,
         last_seen_at=now,
         last_menu=None,

@@ -65,6 +65,24 @@ class Role(enum.StrEnum):
     OFFICE = "office"
 
 
+class LinkedBy(enum.StrEnum):
+    """How a chat account proved whose it is (Identity.linked_by, a plain string column)."""
+
+    CONTACT = "contact"  # shared its own phone number
+    CODE = "code"  # typed the member's 8-digit access code
+
+
+class ReminderStatus(enum.StrEnum):
+    """Where one planned reminder is (ReminderSent.status, a plain string column)."""
+
+    PENDING = "pending"  # planned, nobody is sending it
+    SENDING = "sending"  # claimed by a sender
+    SENT = "sent"
+    UNREACHABLE = "unreachable"  # every chat of the person blocked the bot
+    SKIPPED = "skipped"  # no longer needed when its turn came
+    UNCONFIRMED = "unconfirmed"  # the sender stopped mid-way: may or may not have arrived
+
+
 def _role_type() -> Enum:
     return Enum(Role, name="role", native_enum=False, length=16, values_callable=lambda e: [m.value for m in e])
 
@@ -166,7 +184,7 @@ class Identity(Base):
     user_id: Mapped[str] = mapped_column(String(64))
     chat_id: Mapped[str] = mapped_column(String(64))
     member_id: Mapped[int] = mapped_column(ForeignKey("member.id"), index=True)
-    linked_by: Mapped[str] = mapped_column(String(20))  # "contact" | "code"
+    linked_by: Mapped[str] = mapped_column(String(20))  # a LinkedBy value
     linked_at: Mapped[datetime]
     last_seen_at: Mapped[datetime]
     # Button data of the last choices shown, for channels that answer by number.
@@ -351,4 +369,4 @@ class ReminderSent(Base):
     member_id: Mapped[int] = mapped_column(ForeignKey("member.id"))
     cell_id: Mapped[int] = mapped_column(ForeignKey("cell.id"), index=True)
     sent_at: Mapped[datetime]
-    status: Mapped[str] = mapped_column(String(20), default="sent")  # sent | unreachable
+    status: Mapped[str] = mapped_column(String(20), default=ReminderStatus.SENT)  # a ReminderStatus

@@ -21,8 +21,3 @@ def normalize_phone(raw: str) -> str | None:
     if digits.startswith("0") and len(digits) in (10, 11):
         return digits
     return None
-
-
-def mask_phone(phone: str) -> str:
-    """For logs: keep the last three digits only."""
-    return "*" * max(0, len(phone) - 3) + phone[-3:]

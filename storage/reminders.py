@@ -32,12 +32,11 @@ from storage.models import (
     Member,
     Progress,
     ReminderSent,
+    ReminderStatus,
     Role,
 )
 
 DEADLINE_SLOT = "deadline"
-PENDING, SENDING, SENT = "pending", "sending", "sent"
-UNREACHABLE, SKIPPED, UNCONFIRMED = "unreachable", "skipped", "unconfirmed"
 
 
 @dataclass(frozen=True)
@@ -143,7 +142,7 @@ async def plan(
                     "member_id": d.member_id,
                     "cell_id": d.cell_id,
                     "sent_at": now,
-                    "status": PENDING,
+                    "status": ReminderStatus.PENDING,
                 }
                 for d in people
             ],
@@ -173,7 +172,7 @@ async def pending(
         .where(
             ReminderSent.consultation_id == consultation_id,
             ReminderSent.slot == slot,
-            ReminderSent.status == PENDING,
+            ReminderSent.status == ReminderStatus.PENDING,
         )
         .order_by(Cell.code, Member.full_name, Member.id)
     )
@@ -197,7 +196,7 @@ async def _chats(
         .where(
             ReminderSent.consultation_id == consultation_id,
             ReminderSent.slot == slot,
-            ReminderSent.status == PENDING,
+            ReminderSent.status == ReminderStatus.PENDING,
         )
         .order_by(Identity.member_id, Identity.last_seen_at.desc())
     )
@@ -213,8 +212,8 @@ async def claim(session: AsyncSession, row_id: int, now: datetime) -> bool:
     """Take a pending row for sending; False when another run already took it."""
     result = await session.execute(
         update(ReminderSent)
-        .where(ReminderSent.id == row_id, ReminderSent.status == PENDING)
-        .values(status=SENDING, sent_at=now)
+        .where(ReminderSent.id == row_id, ReminderSent.status == ReminderStatus.PENDING)
+        .values(status=ReminderStatus.SENDING, sent_at=now)
     )
     return bool(getattr(result, "rowcount", 0))
 
@@ -233,8 +232,8 @@ async def expire_claims(session: AsyncSession, now: datetime, lease: timedelta) 
     """Rows left 'sending' by a process that died: marked unconfirmed, never resent."""
     result = await session.execute(
         update(ReminderSent)
-        .where(ReminderSent.status == SENDING, ReminderSent.sent_at < now - lease)
-        .values(status=UNCONFIRMED)
+        .where(ReminderSent.status == ReminderStatus.SENDING, ReminderSent.sent_at < now - lease)
+        .values(status=ReminderStatus.UNCONFIRMED)
     )
     return int(getattr(result, "rowcount", 0) or 0)
 

@@ -18,6 +18,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from sqlalchemy import String, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from content import strings
 from content.text import fold
 from storage.models import Cell, Member, Organization, Role
 from storage.phones import normalize_phone
@@ -48,32 +49,6 @@ MAX_LENGTH = {
     "full_name": _max_length(Member.full_name),
 }
 
-# What the Office reads. Kept together so they can move into content/strings.py as they are.
-ROSTER_ERRORS_HEAD = "Tệp {name} có {count} lỗi, chưa nhập dòng nào. Xin sửa rồi nhập lại:"
-ROSTER_ERRORS_MORE = "… và {count} lỗi khác."
-ROSTER_NOT_UTF8 = 'tệp không phải UTF-8; trong Excel hãy chọn "Lưu thành" → "CSV UTF-8"'
-ROSTER_BAD_CSV = "không đọc được dòng này ({detail})"
-ROSTER_BAD_XLSX = "không mở được tệp Excel ({detail})"
-ROSTER_OLD_XLS = "không đọc được tệp .xls; hãy lưu lại thành .xlsx hoặc CSV UTF-8"
-ROSTER_EMPTY_FILE = "tệp trống; dòng đầu phải là tiêu đề: " + ",".join(COLUMNS)
-ROSTER_NO_MEMBERS = "không có dòng đảng viên nào sau dòng tiêu đề"
-ROSTER_MISSING_COLUMN = "thiếu cột này ở dòng tiêu đề"
-ROSTER_UNKNOWN_COLUMN = "cột lạ; tiêu đề chỉ gồm các cột: " + ",".join(COLUMNS)
-ROSTER_UNNAMED_COLUMN = "cột không có tên ở dòng tiêu đề"
-ROSTER_REPEATED_COLUMN = "cột này có hai lần ở dòng tiêu đề"
-ROSTER_FIELD_COUNT = "dòng có {found} giá trị, trong khi tiêu đề có {expected} cột"
-ROSTER_EMPTY_FIELD = "chưa điền"
-ROSTER_TOO_LONG = "dài {length} ký tự, tối đa {limit}"
-ROSTER_BAD_PHONE = 'số điện thoại "{value}" không hợp lệ'
-ROSTER_BAD_ROLE = (
-    'vai trò "{value}" không hợp lệ; dùng member (đảng viên), '
-    "secretary (bí thư) hoặc office (văn phòng)"
-)
-ROSTER_REPEATED_PHONE = "số điện thoại {phone} đã có ở dòng {line}"
-ROSTER_CELL_NAME_CONFLICT = 'chi bộ {code} đã mang tên "{other}" ở dòng {line}'
-ROSTER_CELL_ORG_CONFLICT = 'chi bộ {code} đã thuộc "{other}" ở dòng {line}'
-ROSTER_UNKNOWN_CELL = 'không có chi bộ nào mang mã "{code}"'
-
 
 class RosterError(ValueError):
     """One problem in a roster file, located so the Office can find and fix it."""
@@ -85,9 +60,9 @@ class RosterError(ValueError):
     def __str__(self) -> str:
         where = [Path(self.path).name]
         if self.line:
-            where.append(f"dòng {self.line}")
+            where.append(strings.ROSTER_AT_LINE.format(line=self.line))
         if self.column:
-            where.append(f"cột {self.column}")
+            where.append(strings.ROSTER_AT_COLUMN.format(column=self.column))
         return f"{', '.join(where)}: {self.message}"
 
 
@@ -100,10 +75,10 @@ class RosterErrors(ValueError):
 
     def __str__(self) -> str:
         name = Path(self.errors[0].path).name if self.errors else ""
-        lines = [ROSTER_ERRORS_HEAD.format(name=name, count=len(self.errors))]
+        lines = [strings.ROSTER_ERRORS_HEAD.format(name=name, count=len(self.errors))]
         lines += [str(e) for e in self.errors[:MAX_ERRORS_SHOWN]]
         if len(self.errors) > MAX_ERRORS_SHOWN:
-            lines.append(ROSTER_ERRORS_MORE.format(count=len(self.errors) - MAX_ERRORS_SHOWN))
+            lines.append(strings.ROSTER_ERRORS_MORE.format(count=len(self.errors) - MAX_ERRORS_SHOWN))
         return "\n".join(lines)
 
 
@@ -159,7 +134,7 @@ def _read_csv(path: Path) -> _Sheet:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
-        raise _fail(path, data[: e.start].count(b"\n") + 1, ROSTER_NOT_UTF8) from e
+        raise _fail(path, data[: e.start].count(b"\n") + 1, strings.ROSTER_NOT_UTF8) from e
     # Excel in a Vietnamese locale saves "CSV" with semicolons.
     delimiter = max(",;\t", key=text.split("\n", 1)[0].count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -170,7 +145,7 @@ def _read_csv(path: Path) -> _Sheet:
             rows.append((start, fields))
             start = reader.line_num + 1
     except csv.Error as e:
-        raise _fail(path, reader.line_num, ROSTER_BAD_CSV.format(detail=e)) from e
+        raise _fail(path, reader.line_num, strings.ROSTER_BAD_CSV.format(detail=e)) from e
     return _Sheet(rows, padded=False, label=str)
 
 
@@ -186,7 +161,7 @@ def _read_xlsx(path: Path) -> _Sheet:
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError) as e:
-        raise _fail(path, 0, ROSTER_BAD_XLSX.format(detail=e)) from e
+        raise _fail(path, 0, strings.ROSTER_BAD_XLSX.format(detail=e)) from e
     try:
         sheet = book.worksheets[0]
         sheet.reset_dimensions()  # some writers record a wrong sheet size
@@ -227,28 +202,28 @@ class _Checker:
             column = (
                 self.columns[len(fields)] if len(fields) < width else self.sheet.label(width + 1)
             )
-            self.error(line, column, ROSTER_FIELD_COUNT.format(found=len(fields), expected=width))
+            self.error(line, column, strings.ROSTER_FIELD_COUNT.format(found=len(fields), expected=width))
             return None
         before = len(self.errors)
         raw = {name: _clean(value) for name, value in zip(self.columns, fields)}
         for name in self.columns:
             limit = MAX_LENGTH.get(name)
             if not raw[name]:
-                self.error(line, name, ROSTER_EMPTY_FIELD)
+                self.error(line, name, strings.ROSTER_EMPTY_FIELD)
             elif limit is not None and len(raw[name]) > limit:
-                self.error(line, name, ROSTER_TOO_LONG.format(length=len(raw[name]), limit=limit))
+                self.error(line, name, strings.ROSTER_TOO_LONG.format(length=len(raw[name]), limit=limit))
         phone = normalize_phone(raw["phone"]) if raw["phone"] else None
         if raw["phone"] and phone is None:
-            self.error(line, "phone", ROSTER_BAD_PHONE.format(value=raw["phone"]))
+            self.error(line, "phone", strings.ROSTER_BAD_PHONE.format(value=raw["phone"]))
         elif phone is not None and phone in self.phones:
             self.error(
-                line, "phone", ROSTER_REPEATED_PHONE.format(phone=phone, line=self.phones[phone])
+                line, "phone", strings.ROSTER_REPEATED_PHONE.format(phone=phone, line=self.phones[phone])
             )
         elif phone is not None:
             self.phones[phone] = line
         role = ROLE_NAMES.get(fold(raw["role"]))
         if raw["role"] and role is None:
-            self.error(line, "role", ROSTER_BAD_ROLE.format(value=raw["role"]))
+            self.error(line, "role", strings.ROSTER_BAD_ROLE.format(value=raw["role"]))
         self._check_cell(line, raw["cell_code"], raw["cell_name"], raw["organization"])
         if len(self.errors) > before or phone is None or role is None:
             return None
@@ -270,10 +245,10 @@ class _Checker:
             return
         first_name, first_organization, first_line = self.cells[code]
         if name != first_name:
-            message = ROSTER_CELL_NAME_CONFLICT.format(code=code, other=first_name, line=first_line)
+            message = strings.ROSTER_CELL_NAME_CONFLICT.format(code=code, other=first_name, line=first_line)
             self.error(line, "cell_name", message)
         if organization != first_organization:
-            message = ROSTER_CELL_ORG_CONFLICT.format(
+            message = strings.ROSTER_CELL_ORG_CONFLICT.format(
                 code=code, other=first_organization, line=first_line
             )
             self.error(line, "organization", message)
@@ -285,12 +260,12 @@ def _header(path: Path, line: int, fields: list[str], sheet: _Sheet) -> list[str
     problems: list[tuple[str, str]] = []
     for position, name in enumerate(names, start=1):
         if not name:
-            problems.append((sheet.label(position), ROSTER_UNNAMED_COLUMN))
+            problems.append((sheet.label(position), strings.ROSTER_UNNAMED_COLUMN))
         elif name not in COLUMNS:
-            problems.append((name, ROSTER_UNKNOWN_COLUMN))
+            problems.append((name, strings.ROSTER_UNKNOWN_COLUMN.format(columns=",".join(COLUMNS))))
         elif name in names[: position - 1]:
-            problems.append((name, ROSTER_REPEATED_COLUMN))
-    problems += [(column, ROSTER_MISSING_COLUMN) for column in COLUMNS if column not in names]
+            problems.append((name, strings.ROSTER_REPEATED_COLUMN))
+    problems += [(column, strings.ROSTER_MISSING_COLUMN) for column in COLUMNS if column not in names]
     if problems:
         raise RosterErrors([RosterError(str(path), line, c, m) for c, m in problems])
     return names
@@ -300,18 +275,18 @@ def read_roster(path: Path) -> list[RosterRow]:
     """Read and check a whole roster file without a database; raises RosterErrors."""
     suffix = path.suffix.lower()
     if suffix == ".xls":
-        raise _fail(path, 0, ROSTER_OLD_XLS)
+        raise _fail(path, 0, strings.ROSTER_OLD_XLS)
     sheet = _read_xlsx(path) if suffix in (".xlsx", ".xlsm") else _read_csv(path)
     rows = [(line, fields) for line, fields in sheet.rows if any(f.strip() for f in fields)]
     if not rows:
-        raise _fail(path, 1, ROSTER_EMPTY_FILE)
+        raise _fail(path, 1, strings.ROSTER_EMPTY_FILE.format(columns=",".join(COLUMNS)))
     (header_line, header), *body = rows
     checker = _Checker(str(path), _header(path, header_line, header, sheet), sheet)
     checked = [checker.check(line, fields) for line, fields in body]
     if checker.errors:
         raise RosterErrors(checker.errors)
     if not body:
-        raise _fail(path, header_line + 1, ROSTER_NO_MEMBERS)
+        raise _fail(path, header_line + 1, strings.ROSTER_NO_MEMBERS)
     return [row for row in checked if row is not None]
 
 
@@ -390,7 +365,7 @@ async def _upsert_cells(
 async def _cell_by_code(session: AsyncSession, code: str) -> Cell:
     cell = await session.scalar(select(Cell).where(Cell.code == code))
     if cell is None:
-        raise LookupError(ROSTER_UNKNOWN_CELL.format(code=code))
+        raise LookupError(strings.ROSTER_UNKNOWN_CELL.format(code=code))
     return cell
 
 

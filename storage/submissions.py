@@ -8,7 +8,14 @@ from datetime import datetime
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import CellOpinion, CellSubmission, Member, ReminderSent, Role
+from storage.models import (
+    CellOpinion,
+    CellSubmission,
+    Member,
+    ReminderSent,
+    ReminderStatus,
+    Role,
+)
 
 NUDGE_PREFIX = "nudge:"
 
@@ -27,10 +34,6 @@ async def submission_of(
 
 def is_in_force(submission: CellSubmission | None) -> bool:
     return submission is not None and submission.reopened_at is None
-
-
-async def is_submitted(session: AsyncSession, consultation_id: int, cell_id: int) -> bool:
-    return is_in_force(await submission_of(session, consultation_id, cell_id))
 
 
 async def submit(
@@ -142,7 +145,7 @@ def record_nudges(
                 member_id=member_id,
                 cell_id=cell_id,
                 sent_at=now,
-                status="sent",
+                status=ReminderStatus.SENT,
             )
         )
 

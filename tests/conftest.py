@@ -16,7 +16,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.channels.console import ConsoleChannel
 from bot.channels.telegram import TelegramChannel
 from bot.channels.zalo import ZaloChannel
-from bot.clock import FakeClock
 from bot.engine import ConversationEngine
 from content.draft_parser import parse_draft
 from handlers.context import Limits
@@ -25,6 +24,7 @@ from storage.db import create_engine, create_session_factory
 from storage.migrate import upgrade
 from storage.models import Cell, Consultation, Member, Organization, Role
 from storage.uow import UnitOfWork
+from tests.support.clock import FakeClock
 
 pytest_plugins = ["tests.fakes.fixtures", "tests.fakes.zalo_fixtures"]
 

@@ -18,10 +18,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# What each messenger can show, here so that showing a draft as members will see it
-# needs no messenger SDK (aiogram alone takes seconds to import).
-TELEGRAM_CAPS = ChannelCaps(max_text=4096, buttons=True, contact=True)
-ZALO_CAPS = ChannelCaps(max_text=2000, buttons=False)
 
 
 class Receiver(Protocol):

@@ -7,6 +7,7 @@ import itertools
 from collections.abc import Callable
 
 from bot.channels.render import render
+from content import strings
 from handlers.conversation import ChannelCaps, Inbound, Kind, Reply, typed
 from storage.phones import normalize_phone
 
@@ -27,7 +28,7 @@ class ConsoleChannel:
         self._awaiting_contact = reply.ask_contact
         self._write(render(reply))
         if reply.ask_contact:
-            self._write("  (thử nghiệm: gõ số điện thoại để gửi như nút «Gửi số điện thoại»)")
+            self._write(strings.TRIAL_CONTACT_HINT)
         self._write("")
 
     def to_inbound(self, line: str) -> Inbound | None:
@@ -47,6 +48,6 @@ class ConsoleChannel:
 
     async def read_line(self) -> str | None:
         try:
-            return await asyncio.to_thread(input, "đồng chí › ")
+            return await asyncio.to_thread(input, strings.TRIAL_PROMPT)
         except EOFError:
             return None

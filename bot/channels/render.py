@@ -35,7 +35,8 @@ def render(reply: Reply) -> str:
     if menu:
         lines += ["", *menu]
     if reply.document is not None:
-        lines.append(f"[tệp đính kèm: {reply.document.filename}, {len(reply.document.content)} byte]")
+        document = reply.document
+        lines.append(strings.RENDER_DOCUMENT.format(name=document.filename, size=len(document.content)))
     return "\n".join(lines)
 
 

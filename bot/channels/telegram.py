@@ -35,7 +35,6 @@ from aiohttp import web
 from pydantic import ValidationError
 
 from bot.channels.base import (
-    TELEGRAM_CAPS,
     ChatLocks,
     ChatUnreachable,
     Received,
@@ -47,6 +46,7 @@ from bot.channels.base import (
     save_in_order,
     sleep_or_stop,
 )
+from bot.channels.caps import TELEGRAM_CAPS
 from bot.webhook import Route, WebhookServer, secret_matches
 from content import strings
 from handlers.conversation import Inbound, Kind, Reply, typed

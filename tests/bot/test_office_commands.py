@@ -12,10 +12,10 @@ import pytest
 from typer.testing import CliRunner
 
 from bot.cli import app
-from bot.clock import FakeClock
 from bot.engine import ConversationEngine
 from tests.conftest import Bloc
 from tests.handlers.test_secretary import seed
+from tests.support.clock import FakeClock
 
 
 @pytest.fixture

@@ -8,14 +8,14 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.channels.base import ZALO_CAPS
-from bot.clock import FakeClock
+from bot.channels.caps import ZALO_CAPS
 from bot.engine import ConversationEngine
 from bot.outbox import Exports, OutboxSender, Target, post
 from handlers.conversation import Button, ChannelCaps, Notify, Reply
 from storage.models import OutboxMessage, OutboxStatus
 from tests.conftest import TZ, Bloc
 from tests.support.chat import Chat
+from tests.support.clock import FakeClock
 
 
 class Recording:

@@ -13,18 +13,18 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import bootstrap
 from bot.bootstrap import App
-from bot.channels.base import TELEGRAM_CAPS, RetryLater
+from bot.channels.base import RetryLater
+from bot.channels.caps import TELEGRAM_CAPS
 from bot.channels.telegram import TelegramChannel
-from bot.clock import FakeClock
 from bot.config import Settings
 from bot.outbox import Target, post
 from bot.sender import TELEGRAM_PACE, Pace, PacedSender
 from handlers.conversation import ChannelCaps, Inbound, Kind, Notify, Reply
-from storage import reminders as store
-from storage.models import Consultation
+from storage.models import Consultation, ReminderStatus
 from tests.conftest import DEADLINE, Bloc
 from tests.fakes.fixtures import bot_for
 from tests.fakes.telegram_server import FakeTelegramServer
+from tests.support.clock import FakeClock
 from tests.support.reminding import CHATS, link_all, statuses, unreachable_at
 
 SLOT_12 = DEADLINE.replace(day=12, hour=8)
@@ -159,7 +159,7 @@ async def test_reminders_and_the_deadline_through_telegram_with_429_and_403(
     assert await unreachable_at(sessions, bloc.members["chi"].id) is not None
     assert (await statuses(sessions, "2026-12-12T08:00"))[
         bloc.members["chi"].id
-    ] == store.UNREACHABLE
+    ] == ReminderStatus.UNREACHABLE
     assert sum(c.error_code == 429 for c in fake_telegram.calls) == 2
     progress = await app.engine.handle(
         Inbound(  # the secretary opens "who is missing"

@@ -24,7 +24,6 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.channels.telegram import SECRET_HEADER, TelegramChannel, make_bot
-from bot.clock import FakeClock
 from bot.engine import ConversationEngine
 from bot.outbox import reply_from_json
 from bot.webhook import WebhookServer
@@ -39,6 +38,7 @@ from storage.models import (
     HandledUpdate,
     Identity,
     LinkAttempt,
+    LinkedBy,
     OutboxMessage,
     OutboxStatus,
     Progress,
@@ -49,6 +49,7 @@ from storage.phones import normalize_phone
 from storage.uow import UnitOfWork
 from tests.conftest import Bloc
 from tests.fakes.telegram_server import FakeTelegramServer
+from tests.support.clock import FakeClock
 
 settings.register_profile(
     "gopy-bad-input",
@@ -317,7 +318,7 @@ async def reset(sessions: async_sessionmaker[AsyncSession], bloc: Bloc, clock: F
             assert account.member is not None
             uow.session.add(Identity(
                 channel=account.channel, user_id=account.user_id, chat_id=account.user_id,
-                member_id=bloc.members[account.member].id, linked_by="code",
+                member_id=bloc.members[account.member].id, linked_by=LinkedBy.CODE,
                 linked_at=clock.now(), last_seen_at=clock.now(), last_menu=None,
             ))
         await uow.commit()

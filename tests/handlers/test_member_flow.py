@@ -7,12 +7,12 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from bot.clock import FakeClock
 from bot.engine import ConversationEngine
 from content import strings
 from storage.models import Comment, Progress
 from tests.conftest import Bloc
 from tests.support.chat import Chat
+from tests.support.clock import FakeClock
 
 
 async def linked(engine: ConversationEngine, user: str = "1001", channel: str = "telegram") -> Chat:

@@ -7,13 +7,13 @@ import io
 
 import openpyxl
 
-from bot.clock import FakeClock
 from bot.engine import ConversationEngine
 from content import strings
 from storage.models import Cell, Member, Organization, Role
 from storage.uow import UnitOfWork
 from tests.conftest import Bloc
 from tests.handlers.test_secretary import person, seed
+from tests.support.clock import FakeClock
 
 OFFICE_PAYLOADS = ["o:v:1", "o:e", "o:ec", "o:ex"]
 OFFICE_COMMANDS = ["tonghop", "xuat"]

@@ -8,7 +8,6 @@ import io
 
 from sqlalchemy import select
 
-from bot.clock import FakeClock
 from bot.engine import ConversationEngine
 from content import strings
 from handlers.conversation import Notify
@@ -17,6 +16,7 @@ from storage.uow import UnitOfWork
 from tests.conftest import DEADLINE, Bloc
 from tests.support import fill
 from tests.support.chat import Chat
+from tests.support.clock import FakeClock
 
 CODES = {
     "an": "11112222",

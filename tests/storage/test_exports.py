@@ -11,13 +11,13 @@ import openpyxl
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.clock import FakeClock
 from content import strings
 from storage import exports, submissions
 from storage.exports import export_csv, export_xlsx
 from storage.uow import UnitOfWork
 from tests.conftest import TZ, Bloc
 from tests.support import fill
+from tests.support.clock import FakeClock
 
 TRICKY = [
     "Dấu phẩy, ở giữa, câu",

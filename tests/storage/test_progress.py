@@ -6,13 +6,13 @@ from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.clock import FakeClock
 from storage import progress, submissions
 from storage.models import Cell, Member, Organization, Role
 from storage.progress import Status
 from storage.uow import UnitOfWork
 from tests.conftest import Bloc
 from tests.support import fill
+from tests.support.clock import FakeClock
 
 
 async def known_pattern(
@@ -107,7 +107,7 @@ async def test_reopened_cell_is_not_submitted(
         await submissions.reopen(uow.session, sub, clock.now() + timedelta(minutes=5))
         await uow.commit()
     async with sessions() as s:
-        assert not await submissions.is_submitted(s, cid, cell)
+        assert not submissions.is_in_force(await submissions.submission_of(s, cid, cell))
         assert (await progress.totals(s, cid)).cells_submitted == 0
         assert all(r.submitted_at is None for r in await progress.overview(s, cid))
 

@@ -6,12 +6,13 @@ from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.clock import FakeClock
 from storage import reminders as store
 from storage.identities import mark_unreachable
+from storage.models import ReminderStatus
 from storage.uow import UnitOfWork
 from tests.conftest import Bloc
 from tests.support import fill
+from tests.support.clock import FakeClock
 from tests.support.reminding import CHATS, finish, link_all, statuses, submit
 
 SLOT = "2026-12-12T08:00"
@@ -88,7 +89,7 @@ async def test_a_plan_fixes_the_recipients_once(
     async with UnitOfWork(sessions) as uow:
         assert await store.plan(uow.session, bloc.consultation.id, SLOT, None, clock.now()) == 0
         await uow.commit()
-    assert set((await statuses(sessions, SLOT)).values()) == {store.PENDING}
+    assert set((await statuses(sessions, SLOT)).values()) == {ReminderStatus.PENDING}
     assert bloc.members["an"].id not in await statuses(sessions, SLOT)
 
 
@@ -134,7 +135,7 @@ async def test_a_row_is_claimed_once_and_a_dead_claim_is_never_resent(
         remaining, _ = await store.pending(uow.session, bloc.consultation.id, SLOT, ["telegram"])
         await uow.commit()
     assert row not in {d.row_id for d in remaining} and len(remaining) == 4
-    assert store.UNCONFIRMED in (await statuses(sessions, SLOT)).values()
+    assert ReminderStatus.UNCONFIRMED in (await statuses(sessions, SLOT)).values()
 
 
 async def test_cell_counts_for_the_secretary_line(

@@ -15,7 +15,7 @@ from bot.clock import Clock
 from bot.reminders import Reminders
 from bot.sender import UNPACED, PacedSender
 from handlers.conversation import ChannelCaps, Reply
-from storage.models import CellSubmission, Identity, Member, ReminderSent
+from storage.models import CellSubmission, Identity, LinkedBy, Member, ReminderSent
 from storage.uow import UnitOfWork
 from tests.conftest import TZ, Bloc
 from tests.support import fill
@@ -41,7 +41,7 @@ async def link_all(
                     user_id=CHATS[key],
                     chat_id=CHATS[key],
                     member_id=member.id,
-                    linked_by="contact",
+                    linked_by=LinkedBy.CONTACT,
                     linked_at=now,
                     last_seen_at=now,
                     last_menu=None,

@@ -10,7 +10,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from bot.channels.base import (
-    ZALO_CAPS,
     ChatUnreachable,
     Received,
     Receiver,
@@ -21,6 +20,7 @@ from bot.channels.base import (
     save_in_order,
     sleep_or_stop,
 )
+from bot.channels.caps import ZALO_CAPS
 from bot.channels.render import render_pieces
 from bot.channels.zalo.client import JsonObject, ZaloApiError, ZaloClient, ZaloNetworkError
 from bot.channels.zalo.webhook import DEFAULT_PATH, zalo_webhook

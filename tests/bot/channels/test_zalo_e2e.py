@@ -20,7 +20,6 @@ from sqlalchemy import func, select
 
 from bot import bootstrap
 from bot.bootstrap import App
-from bot.clock import FakeClock
 from bot.config import Settings
 from bot.webhook import WebhookServer
 from content import strings
@@ -40,6 +39,7 @@ from storage.models import (
 from tests.conftest import DEADLINE, SEED_DRAFT, START
 from tests.fakes.telegram_server import FakeTelegramServer
 from tests.fakes.zalo_server import FakeZaloServer
+from tests.support.clock import FakeClock
 from tests.support.running import running as running_bot
 
 ROSTER = Path(__file__).resolve().parents[3] / "content" / "sample_roster.csv"
