@@ -43,6 +43,7 @@ def _consultation(ctx: Context) -> Consultation:
 
 @handles(Resume)
 async def resume(ctx: Context, _: Resume) -> list[Outgoing]:
+    """The continue button under a reminder or a nudge does what /start does."""
     return await start(ctx)
 
 
@@ -73,6 +74,7 @@ async def start(ctx: Context) -> list[Outgoing]:
 
 @handles(OpenSection)
 async def open_section(ctx: Context, action: OpenSection) -> list[Outgoing]:
+    """A section from the contents, the arrows or the start button: from its first page."""
     return await show(ctx, action.position)
 
 
@@ -228,6 +230,7 @@ async def review(ctx: Context, _: Review) -> list[Outgoing]:
 
 @handles(Finish)
 async def ask_finish(ctx: Context, _: Finish) -> list[Outgoing]:
+    """Finish, tapped or typed: the summary, with the button to confirm."""
     return await finish(ctx)
 
 

@@ -96,6 +96,7 @@ async def show_sections(ctx: Context, action: SectionsPage) -> list[Outgoing]:
 
 @handles(SectionComments)
 async def open_section(ctx: Context, action: SectionComments) -> list[Outgoing]:
+    """A section from the cell's list or the arrows between sections: the cell's comments."""
     return await show_section(ctx, action.position)
 
 
