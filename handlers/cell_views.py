@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from content import strings
 from content.text import shorten, split_text
+from handlers.actions import Action, ProgressPage, SectionComments, SectionsPage
 from handlers.context import Context
 from handlers.conversation import Button, ChannelCaps, Reply
-from handlers.views import TOC_PAGE, cb, choice_labels
+from handlers.views import TOC_PAGE, choice_labels
 from storage.models import CellOpinion, Consultation, Section
 from storage.progress import MemberStatus, Status, Tally
 
@@ -44,13 +45,13 @@ def page_of(text: str, caps: ChannelCaps, page: int) -> tuple[str, int, int]:
     return chunk, page, len(pages)
 
 
-def pager(prefix: str, page: int, pages: int) -> tuple[Button, ...]:
-    """◀️ ▶️ between pages; payload "<prefix>:<page>"."""
+def pager(to_page: Callable[[int], Action], page: int, pages: int) -> tuple[Button, ...]:
+    """◀️ ▶️ between pages; `to_page` is the action showing a page, e.g. ProgressPage."""
     row = []
     if page > 1:
-        row.append(Button(strings.BTN_PAGE_PREV, f"{prefix}:{page - 1}"))
+        row.append(Button.to(strings.BTN_PAGE_PREV, to_page(page - 1)))
     if page < pages:
-        row.append(Button(strings.BTN_PAGE_NEXT, f"{prefix}:{page + 1}"))
+        row.append(Button.to(strings.BTN_PAGE_NEXT, to_page(page + 1)))
     return tuple(row)
 
 
@@ -129,11 +130,11 @@ def sections_reply(
         )
         lines.append(f"{line} · {strings.SPREAD_OPINION}" if s.id in opinions else line)
     lines += ["", strings.CELL_SECTIONS_HINT]
-    numbers = [Button(str(s.position), cb("s", "c", s.position)) for s in shown]
+    numbers = [Button.to(str(s.position), SectionComments(s.position)) for s in shown]
     rows = [tuple(numbers[i : i + 5]) for i in range(0, len(numbers), 5)]
-    if more := pager("s:t", page, pages):
+    if more := pager(SectionsPage, page, pages):
         rows.append(more)
-    rows.append((Button(strings.BTN_CELL_PROGRESS, cb("s", "p", 1)),))
+    rows.append((Button.to(strings.BTN_CELL_PROGRESS, ProgressPage(1)),))
     text = "\n".join(lines)
     return Reply(text if len(text) <= caps.max_text else shorten(text, caps.max_text), tuple(rows))
 
@@ -166,10 +167,10 @@ def section_replies(
         blocks.append(f"{entry}\n{text}" if text else entry)
     nav = []
     if section.position > 1:
-        nav.append(Button(strings.BTN_PREV, cb("s", "c", section.position - 1)))
-    nav.append(Button(strings.BTN_SECTIONS, cb("s", "t", 1 + (section.position - 1) // TOC_PAGE)))
+        nav.append(Button.to(strings.BTN_PREV, SectionComments(section.position - 1)))
+    nav.append(Button.to(strings.BTN_SECTIONS, SectionsPage(1 + (section.position - 1) // TOC_PAGE)))
     if section.position < count:
-        nav.append(Button(strings.BTN_NEXT, cb("s", "c", section.position + 1)))
+        nav.append(Button.to(strings.BTN_NEXT, SectionComments(section.position + 1)))
     chunks = split_text("\n\n".join(blocks), caps.max_text)
     replies = [Reply(chunk) for chunk in chunks[:-1]]
     replies.append(Reply(chunks[-1], buttons=(tuple(nav), *actions)))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 MAX_TYPED_NUMBER = 999  # the router reads at most three typed digits as a choice
 
@@ -37,10 +38,21 @@ class Inbound:
     update_key: str = ""
 
 
+class Packable(Protocol):
+    """An action (handlers/actions.py) seen from here: channels only ever see its payload."""
+
+    def pack(self) -> str: ...
+
+
 @dataclass(frozen=True)
 class Button:
     label: str
-    data: str  # ≤ 64 bytes: Telegram's callback_data limit
+    data: str  # a packed action (handlers/actions.py), ≤ 64 bytes: Telegram's callback_data
+
+    @classmethod
+    def to(cls, label: str, action: Packable) -> Button:
+        """The button that asks for `action`."""
+        return cls(label, action.pack())
 
 
 @dataclass(frozen=True)

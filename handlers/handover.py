@@ -5,10 +5,21 @@ from __future__ import annotations
 from datetime import timedelta
 
 from content import strings
+from handlers.actions import (
+    AskNudge,
+    AskSubmit,
+    Overview,
+    ProgressPage,
+    Reopen,
+    Resume,
+    SendNudge,
+    Submit,
+)
 from handlers.cell_views import time_left
 from handlers.context import Context
 from handlers.conversation import Button, Notify, Outgoing, Reply
-from handlers.views import cb
+from handlers.dispatch import handles
+from handlers.locks import Closed, Submitted, cell_lock
 from storage import progress, submissions
 from storage.consultations import is_open, section_count
 from storage.models import Cell, CellSubmission, Consultation
@@ -30,20 +41,16 @@ def round_of(ctx: Context) -> Consultation:
 
 async def writable(ctx: Context) -> str | None:
     """Why the cell cannot change now (deadline passed, or submitted), or None if it can."""
-    consultation, cell = round_of(ctx), cell_of(ctx)
-    if not is_open(consultation, ctx.now):
-        return strings.CELL_CLOSED.format(deadline=ctx.local(consultation.deadline))
-    submission = await submissions.submission_of(ctx.session, consultation.id, cell.id)
-    if submissions.is_in_force(submission):
-        assert submission is not None
-        return strings.CELL_LOCKED.format(
-            when=ctx.local(submission.submitted_at), reopen=strings.BTN_REOPEN
-        )
+    match await cell_lock(ctx):
+        case Closed(deadline):
+            return strings.CELL_CLOSED.format(deadline=ctx.local(deadline))
+        case Submitted(at):
+            return strings.CELL_LOCKED.format(when=ctx.local(at), reopen=strings.BTN_REOPEN)
     return None
 
 
 def _back() -> tuple[tuple[Button, ...], ...]:
-    return ((Button(strings.BTN_CELL_PROGRESS, cb("s", "p", 1)),),)
+    return ((Button.to(strings.BTN_CELL_PROGRESS, ProgressPage(1)),),)
 
 
 async def _nudge_targets(ctx: Context) -> tuple[list[MemberStatus], str | None]:
@@ -65,7 +72,8 @@ async def _nudge_targets(ctx: Context) -> tuple[list[MemberStatus], str | None]:
     return pending, None
 
 
-async def ask_nudge(ctx: Context) -> list[Outgoing]:
+@handles(AskNudge)
+async def ask_nudge(ctx: Context, _: AskNudge) -> list[Outgoing]:
     pending, refusal = await _nudge_targets(ctx)
     if refusal:
         return [Reply(refusal, buttons=_back())]
@@ -78,12 +86,13 @@ async def ask_nudge(ctx: Context) -> list[Outgoing]:
         parts.append(strings.NUDGE_UNREACHABLE.format(names=", ".join(away)))
     rows: list[tuple[Button, ...]] = []
     if reachable:
-        rows.append((Button(strings.BTN_NUDGE_SEND, cb("s", "ny")),))
-    rows.append((Button(strings.BTN_CANCEL, cb("s", "p", 1)),))
+        rows.append((Button.to(strings.BTN_NUDGE_SEND, SendNudge()),))
+    rows.append((Button.to(strings.BTN_CANCEL, ProgressPage(1)),))
     return [Reply(_fit(ctx, "\n\n".join(parts)), buttons=tuple(rows))]
 
 
-async def nudge(ctx: Context) -> list[Outgoing]:
+@handles(SendNudge)
+async def nudge(ctx: Context, _: SendNudge) -> list[Outgoing]:
     """Remind the cell's unfinished members now; recorded so the next is an hour away."""
     pending, refusal = await _nudge_targets(ctx)
     if refusal:
@@ -98,7 +107,7 @@ async def nudge(ctx: Context) -> list[Outgoing]:
         deadline=ctx.local(consultation.deadline),
         left=time_left(ctx.now, consultation.deadline),
     )
-    go = ((Button(strings.BTN_CONTINUE, cb("m", "go")),),)
+    go = ((Button.to(strings.BTN_CONTINUE, Resume()),),)
     notices: list[Outgoing] = [Notify(member_id, Reply(text, buttons=go)) for member_id in targets]
     return [Reply(strings.NUDGE_SENT.format(count=len(targets)), buttons=_back()), *notices]
 
@@ -127,11 +136,12 @@ async def _already(ctx: Context, submission: CellSubmission) -> list[Outgoing]:
     text = strings.SUBMITTED_ALREADY.format(when=ctx.local(submission.submitted_at), name=name)
     rows = list(_back())
     if is_open(round_of(ctx), ctx.now):
-        rows.insert(0, (Button(strings.BTN_REOPEN, cb("s", "r")),))
+        rows.insert(0, (Button.to(strings.BTN_REOPEN, Reopen()),))
     return [Reply(text, buttons=tuple(rows))]
 
 
-async def ask_submit(ctx: Context) -> list[Outgoing]:
+@handles(AskSubmit)
+async def ask_submit(ctx: Context, _: AskSubmit) -> list[Outgoing]:
     """Show what will be handed up, and ask to confirm."""
     consultation, cell = round_of(ctx), cell_of(ctx)
     submission = await submissions.submission_of(ctx.session, consultation.id, cell.id)
@@ -142,13 +152,14 @@ async def ask_submit(ctx: Context) -> list[Outgoing]:
         cell=cell.name, deadline=ctx.local(consultation.deadline), **await _figures(ctx)
     )
     rows = (
-        (Button(strings.BTN_SUBMIT_YES, cb("s", "fy")),),
-        (Button(strings.BTN_CANCEL, cb("s", "p", 1)),),
+        (Button.to(strings.BTN_SUBMIT_YES, Submit()),),
+        (Button.to(strings.BTN_CANCEL, ProgressPage(1)),),
     )
     return [Reply(text, buttons=rows)]
 
 
-async def submit(ctx: Context) -> list[Outgoing]:
+@handles(Submit)
+async def submit(ctx: Context, _: Submit) -> list[Outgoing]:
     """Record who submitted and when, and tell every Office member. Allowed after the deadline."""
     consultation, cell = round_of(ctx), cell_of(ctx)
     existing = await submissions.submission_of(ctx.session, consultation.id, cell.id)
@@ -171,7 +182,8 @@ async def submit(ctx: Context) -> list[Outgoing]:
     ]
 
 
-async def reopen(ctx: Context) -> list[Outgoing]:
+@handles(Reopen)
+async def reopen(ctx: Context, _: Reopen) -> list[Outgoing]:
     """Let members change their comments again; only before the deadline."""
     consultation, cell = round_of(ctx), cell_of(ctx)
     submission = await submissions.submission_of(ctx.session, consultation.id, cell.id)
@@ -192,7 +204,7 @@ async def reopen(ctx: Context) -> list[Outgoing]:
 
 
 async def _tell_office(ctx: Context, text: str) -> list[Outgoing]:
-    overview = ((Button(strings.BTN_OVERVIEW, cb("o", "v", 1)),),)
+    overview = ((Button.to(strings.BTN_OVERVIEW, Overview(1)),),)
     office = await submissions.office_member_ids(ctx.session)
     return [Notify(member_id, Reply(text, buttons=overview)) for member_id in office]
 

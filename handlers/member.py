@@ -6,11 +6,25 @@ import uuid
 
 from content import strings
 from handlers import roles, views
+from handlers.actions import (
+    AskClear,
+    Choose,
+    Clear,
+    Confirm,
+    Contents,
+    Finish,
+    NextSection,
+    OpenSection,
+    PreviousSection,
+    Resume,
+    Review,
+    ShowPage,
+)
 from handlers.context import Context
 from handlers.conversation import Button, Outgoing, Reply
-from handlers.views import cb
+from handlers.dispatch import handles
+from handlers.locks import Closed, Submitted, cell_lock
 from storage import comments as store
-from storage import submissions
 from storage.consultations import (
     is_open,
     list_sections,
@@ -25,6 +39,12 @@ def _consultation(ctx: Context) -> Consultation:
     if ctx.consultation is None:
         raise RuntimeError("member handler reached without a consultation")
     return ctx.consultation
+
+
+@handles(Resume)
+async def resume(ctx: Context, _: Resume) -> list[Outgoing]:
+    """The continue button under a reminder or a nudge does what /start does."""
+    return await start(ctx)
 
 
 async def start(ctx: Context) -> list[Outgoing]:
@@ -43,13 +63,19 @@ async def start(ctx: Context) -> list[Outgoing]:
         if not is_open(consultation, ctx.now):
             closed = strings.CLOSED.format(deadline=ctx.local(consultation.deadline))
             return [Reply(text), Reply(closed, buttons=extra)]
-        return [Reply(text, buttons=((Button(strings.BTN_START, cb("m", "p", 1)),), *extra))]
+        return [Reply(text, buttons=((Button.to(strings.BTN_START, OpenSection(1)),), *extra))]
     if progress.section_position > count:
         return [*([Reply(strings.ROLE_MENU, buttons=extra)] if extra else []), *await finish(ctx)]
     welcome = Reply(
         strings.WELCOME_BACK.format(position=progress.section_position, count=count), buttons=extra
     )
     return [welcome, *await show(ctx, progress.section_position, progress.page)]
+
+
+@handles(OpenSection)
+async def open_section(ctx: Context, action: OpenSection) -> list[Outgoing]:
+    """A section from the contents, the arrows or the start button: from its first page."""
+    return await show(ctx, action.position)
 
 
 async def show(ctx: Context, position: int, page: int = 1) -> list[Outgoing]:
@@ -66,17 +92,21 @@ async def show(ctx: Context, position: int, page: int = 1) -> list[Outgoing]:
     return [reply]
 
 
-async def show_page(ctx: Context, section_id: int, page: int) -> list[Outgoing]:
-    section = await section_by_id(ctx.session, _consultation(ctx).id, section_id)
+@handles(ShowPage)
+async def show_page(ctx: Context, action: ShowPage) -> list[Outgoing]:
+    section = await section_by_id(ctx.session, _consultation(ctx).id, action.section_id)
     if section is None:
         return [Reply(strings.STALE_BUTTON)]
-    return await show(ctx, section.position, page)
+    return await show(ctx, section.position, action.page)
 
 
-async def choose(ctx: Context, section_id: int, index: int) -> list[Outgoing]:
+@handles(Choose)
+async def choose(ctx: Context, action: Choose) -> list[Outgoing]:
+    """«Nhất trí» and the other choices: saved on the section, then on to the next one."""
     consultation = _consultation(ctx)
-    section = await section_by_id(ctx.session, consultation.id, section_id)
+    section = await section_by_id(ctx.session, consultation.id, action.section_id)
     choices = consultation.choices
+    index = action.index
     if section is None or not 0 <= index < len(choices):
         return [Reply(strings.STALE_BUTTON)]
     if refusal := await _refuse_writes(ctx):
@@ -110,12 +140,12 @@ async def comment_text(ctx: Context) -> list[Outgoing]:
         return [
             Reply(
                 strings.TEXT_BEFORE_START.format(start=strings.BTN_START),
-                buttons=((Button(strings.BTN_START, cb("m", "p", 1)),),),
+                buttons=((Button.to(strings.BTN_START, OpenSection(1)),),),
             )
         ]
     section = await section_at(ctx.session, consultation.id, progress.section_position)
     if section is None:
-        return [Reply(strings.TEXT_AT_FINISH, buttons=((Button(strings.BTN_TOC, cb("m", "t", 1)),),))]
+        return [Reply(strings.TEXT_AT_FINISH, buttons=((Button.to(strings.BTN_TOC, Contents(1)),),))]
     existing = await store.get_comment(ctx.session, ctx.member.id, section.id)
     if existing is not None and len(existing.text) + len(text) > ctx.limits.max_comment_chars:
         return [
@@ -127,11 +157,11 @@ async def comment_text(ctx: Context) -> list[Outgoing]:
         ]
     comment = await store.add_text(ctx.session, ctx.member, section, text, _source(ctx), ctx.now)
     count = await section_count(ctx.session, consultation.id)
-    nav = [Button(strings.BTN_TOC, cb("m", "t", 1))]
+    nav = [Button.to(strings.BTN_TOC, Contents(1))]
     if section.position < count:
-        nav.append(Button(strings.BTN_NEXT, cb("m", "p", section.position + 1)))
+        nav.append(Button.to(strings.BTN_NEXT, OpenSection(section.position + 1)))
     else:
-        nav.append(Button(strings.BTN_FINISH, cb("m", "f")))
+        nav.append(Button.to(strings.BTN_FINISH, Finish()))
     saved = strings.TEXT_SAVED.format(position=section.position, chars=len(comment.text))
     return [Reply(saved, buttons=(tuple(nav),))]
 
@@ -155,19 +185,21 @@ async def edited_text(ctx: Context) -> list[Outgoing]:
     return [Reply(strings.TEXT_UPDATED.format(position=section.position))]
 
 
-async def ask_clear(ctx: Context, section_id: int) -> list[Outgoing]:
-    section = await section_by_id(ctx.session, _consultation(ctx).id, section_id)
+@handles(AskClear)
+async def ask_clear(ctx: Context, action: AskClear) -> list[Outgoing]:
+    section = await section_by_id(ctx.session, _consultation(ctx).id, action.section_id)
     if section is None:
         return [Reply(strings.STALE_BUTTON)]
     buttons = (
-        (Button(strings.BTN_CLEAR_YES, cb("m", "xy", section.id)),),
-        (Button(strings.BTN_CANCEL, cb("m", "p", section.position)),),
+        (Button.to(strings.BTN_CLEAR_YES, Clear(section.id)),),
+        (Button.to(strings.BTN_CANCEL, OpenSection(section.position)),),
     )
     return [Reply(strings.CLEAR_ASK.format(position=section.position), buttons=buttons)]
 
 
-async def clear(ctx: Context, section_id: int) -> list[Outgoing]:
-    section = await section_by_id(ctx.session, _consultation(ctx).id, section_id)
+@handles(Clear)
+async def clear(ctx: Context, action: Clear) -> list[Outgoing]:
+    section = await section_by_id(ctx.session, _consultation(ctx).id, action.section_id)
     if section is None:
         return [Reply(strings.STALE_BUTTON)]
     if refusal := await _refuse_writes(ctx):
@@ -180,18 +212,26 @@ async def clear(ctx: Context, section_id: int) -> list[Outgoing]:
     return [done, *await show(ctx, section.position)]
 
 
-async def toc(ctx: Context, page: int = 1) -> list[Outgoing]:
+@handles(Contents)
+async def toc(ctx: Context, action: Contents) -> list[Outgoing]:
     consultation = _consultation(ctx)
     sections = await list_sections(ctx.session, consultation.id)
     mine = await store.member_comments(ctx.session, ctx.member.id, consultation.id)
-    return [views.toc_reply(sections, mine, page, ctx.caps)]
+    return [views.toc_reply(sections, mine, action.page, ctx.caps)]
 
 
-async def review(ctx: Context) -> list[Outgoing]:
+@handles(Review)
+async def review(ctx: Context, _: Review) -> list[Outgoing]:
     consultation = _consultation(ctx)
     sections = await list_sections(ctx.session, consultation.id)
     mine = await store.member_comments(ctx.session, ctx.member.id, consultation.id)
     return list(views.review_replies(sections, mine, ctx.caps))
+
+
+@handles(Finish)
+async def ask_finish(ctx: Context, _: Finish) -> list[Outgoing]:
+    """Finish, tapped or typed: the summary, with the button to confirm."""
+    return await finish(ctx)
 
 
 async def finish(ctx: Context) -> list[Outgoing]:
@@ -213,12 +253,13 @@ async def finish(ctx: Context) -> list[Outgoing]:
     rows: list[tuple[Button, ...]] = []
     if is_open(consultation, ctx.now):
         lines.append(strings.FINISH_ASK.format(confirm=strings.BTN_CONFIRM, deadline=deadline))
-        rows.append((Button(strings.BTN_CONFIRM, cb("m", "fy")),))
-    rows.append((Button(strings.BTN_REVIEW, cb("m", "r")), Button(strings.BTN_TOC, cb("m", "t", 1))))
+        rows.append((Button.to(strings.BTN_CONFIRM, Confirm()),))
+    rows.append(_review_or_contents())
     return [Reply("\n\n".join(lines), buttons=tuple(rows))]
 
 
-async def confirm(ctx: Context) -> list[Outgoing]:
+@handles(Confirm)
+async def confirm(ctx: Context, _: Confirm) -> list[Outgoing]:
     consultation = _consultation(ctx)
     if refusal := await _refuse_writes(ctx):
         return refusal
@@ -228,18 +269,20 @@ async def confirm(ctx: Context) -> list[Outgoing]:
     if progress.finished_at is None:
         progress.finished_at = ctx.now
     deadline = ctx.local(consultation.deadline)
-    buttons = ((Button(strings.BTN_REVIEW, cb("m", "r")), Button(strings.BTN_TOC, cb("m", "t", 1))),)
-    return [Reply(strings.FINISHED.format(deadline=deadline), buttons=buttons)]
+    return [Reply(strings.FINISHED.format(deadline=deadline), buttons=(_review_or_contents(),))]
+
+
+def _review_or_contents() -> tuple[Button, ...]:
+    return (Button.to(strings.BTN_REVIEW, Review()), Button.to(strings.BTN_TOC, Contents(1)))
 
 
 async def _refuse_writes(ctx: Context) -> list[Outgoing] | None:
     """After the deadline, or once the cell is submitted, nothing changes; say so instead."""
-    consultation = _consultation(ctx)
-    if not is_open(consultation, ctx.now):
-        return [Reply(strings.CLOSED.format(deadline=ctx.local(consultation.deadline)))]
-    submission = await submissions.submission_of(ctx.session, consultation.id, ctx.member.cell_id)
-    if submission is not None and submissions.is_in_force(submission):
-        return [Reply(strings.MEMBER_LOCKED.format(when=ctx.local(submission.submitted_at)))]
+    match await cell_lock(ctx):
+        case Closed(deadline):
+            return [Reply(strings.CLOSED.format(deadline=ctx.local(deadline)))]
+        case Submitted(at):
+            return [Reply(strings.MEMBER_LOCKED.format(when=ctx.local(at)))]
     return None
 
 
@@ -251,9 +294,10 @@ def _source(ctx: Context) -> str:
     return f"{inbound.channel}:{inbound.chat_id}:{inbound.update_key or uuid.uuid4().hex}"
 
 
-
-async def step(ctx: Context, delta: int) -> list[Outgoing]:
+@handles(NextSection, PreviousSection)
+async def step(ctx: Context, action: NextSection | PreviousSection) -> list[Outgoing]:
     """'tiếp' / 'lại' typed as words: the next or previous section from where the member is."""
+    delta = 1 if isinstance(action, NextSection) else -1
     consultation = _consultation(ctx)
     progress = await store.get_progress(ctx.session, ctx.member.id, consultation.id)
     position = (progress.section_position if progress else 0) + delta

@@ -6,14 +6,11 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from content import strings
+from handlers.actions import ProgressPage, Resume
 from handlers.conversation import Button, Document, Reply
-from handlers.views import cb
 from storage.models import Consultation
 from storage.progress import Totals
 from storage.reminders import CellCount, Due
-
-CONTINUE = cb("m", "go")  # resumes the member where they stopped
-CELL_PROGRESS = cb("s", "p", 1)  # the secretary's progress screen: who is missing
 
 
 def local(moment: datetime, tz: ZoneInfo) -> str:
@@ -46,7 +43,7 @@ def reminder(
                 confirm=strings.BTN_CONFIRM,
             )
         )
-        buttons.append((Button(strings.BTN_REMIND_CONTINUE, CONTINUE),))
+        buttons.append((Button.to(strings.BTN_REMIND_CONTINUE, Resume()),))
     if due.duty and cell is not None:
         blocked = (
             strings.REMIND_CELL_UNREACHABLE.format(count=cell.unreachable)
@@ -62,7 +59,7 @@ def reminder(
                 unreachable=blocked,
             )
         )
-        buttons.append((Button(strings.BTN_REMIND_MISSING, CELL_PROGRESS),))
+        buttons.append((Button.to(strings.BTN_REMIND_MISSING, ProgressPage(1)),))
     lines.append(strings.REMIND_DEADLINE.format(deadline=local(consultation.deadline, tz)))
     return Reply("\n\n".join(lines), buttons=tuple(buttons))
 

@@ -5,30 +5,21 @@ from __future__ import annotations
 from content import strings
 from content.text import shorten
 from handlers import cell_views as views
-from handlers import fallback
+from handlers.actions import ExportCsv, ExportMenu, ExportXlsx, Overview
 from handlers.context import Context
 from handlers.conversation import Button, ExportRequest, Outgoing, Reply
-from handlers.roles import has_role
-from handlers.views import cb
+from handlers.dispatch import handles
 from storage import progress
-from storage.models import Consultation, Role
+from storage.models import Consultation
 from storage.progress import CellRow
 
 LINE_CHARS = 170  # the longest overview line: names are shortened to keep under this
 
 
-async def button(ctx: Context, parts: list[str]) -> list[Outgoing]:
-    """Payloads "o:..."; refused as stale for anyone not on the Office's roster."""
-    if not has_role(ctx, Role.OFFICE) or ctx.consultation is None:
-        return fallback.stale_button()
-    action, args = parts[0], [int(p) for p in parts[1:]]
-    if action == "v" and len(args) == 1:
-        return await overview(ctx, ctx.consultation, args[0])
-    if action == "e" and not args:
-        return [_export_menu()]
-    if action in ("ec", "ex") and not args:
-        return await download(ctx, ctx.consultation, xlsx=action == "ex")
-    return fallback.stale_button()
+def _consultation(ctx: Context) -> Consultation:
+    if ctx.consultation is None:
+        raise RuntimeError("office handler reached without a consultation")
+    return ctx.consultation
 
 
 def page_size(ctx: Context) -> int:
@@ -36,12 +27,14 @@ def page_size(ctx: Context) -> int:
     return max(5, (ctx.caps.max_text - 700) // LINE_CHARS)
 
 
-async def overview(ctx: Context, consultation: Consultation, page: int) -> list[Outgoing]:
+@handles(Overview)
+async def overview(ctx: Context, action: Overview) -> list[Outgoing]:
     """Every cell, those needing attention first, with the bloc's totals on every page."""
+    consultation = _consultation(ctx)
     totals = await progress.totals(ctx.session, consultation.id)
     size = page_size(ctx)
     pages = max(1, -(-totals.cells // size))
-    page = min(max(page, 1), pages)
+    page = min(max(action.page, 1), pages)
     rows = await progress.overview(
         ctx.session, consultation.id, offset=(page - 1) * size, limit=size
     )
@@ -62,14 +55,9 @@ async def overview(ctx: Context, consultation: Consultation, page: int) -> list[
         *(_line(ctx, row) for row in rows),
     ]
     buttons: list[tuple[Button, ...]] = []
-    if more := views.pager("o:v", page, pages):
+    if more := views.pager(Overview, page, pages):
         buttons.append(more)
-    buttons.append(
-        (
-            Button(strings.BTN_DOWNLOAD_CSV, cb("o", "ec")),
-            Button(strings.BTN_DOWNLOAD_XLSX, cb("o", "ex")),
-        )
-    )
+    buttons.append(_downloads())
     text = "\n".join(lines)
     return [
         Reply(
@@ -94,18 +82,22 @@ def _line(ctx: Context, row: CellRow) -> str:
     return line
 
 
-def _export_menu() -> Reply:
-    rows = (
-        (
-            Button(strings.BTN_DOWNLOAD_CSV, cb("o", "ec")),
-            Button(strings.BTN_DOWNLOAD_XLSX, cb("o", "ex")),
-        ),
+def _downloads() -> tuple[Button, ...]:
+    return (
+        Button.to(strings.BTN_DOWNLOAD_CSV, ExportCsv()),
+        Button.to(strings.BTN_DOWNLOAD_XLSX, ExportXlsx()),
     )
-    return Reply(strings.EXPORT_ASK, buttons=rows)
 
 
-async def download(ctx: Context, consultation: Consultation, *, xlsx: bool) -> list[Outgoing]:
+@handles(ExportMenu)
+async def export_menu(ctx: Context, _: ExportMenu) -> list[Outgoing]:
+    return [Reply(strings.EXPORT_ASK, buttons=(_downloads(),))]
+
+
+@handles(ExportCsv, ExportXlsx)
+async def download(ctx: Context, action: ExportCsv | ExportXlsx) -> list[Outgoing]:
     """All comments of the bloc as a document in the chat, built after this event is saved."""
+    consultation, xlsx = _consultation(ctx), isinstance(action, ExportXlsx)
     stamp = ctx.now.astimezone(ctx.tz).strftime("%Y%m%d-%H%M")
     filename = f"gop-y-toan-khoi-{stamp}.{'xlsx' if xlsx else 'csv'}"
     request = ExportRequest(consultation.id, filename, strings.EXPORT_SCOPE_ALL, xlsx=xlsx)

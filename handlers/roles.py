@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 from content import strings
+from handlers.actions import Action, DownloadCell, ExportMenu, Overview, ProgressPage
 from handlers.context import Context
 from handlers.conversation import Button
-from handlers.views import cb
 from storage.models import Member, Role
 
 # Commands and typed words (for channels without buttons), per role; anyone else gets
 # the answer for an unknown command, and the typed word is just text to them.
-COMMANDS: dict[Role, dict[str, str]] = {
-    Role.SECRETARY: {"tiendo": cb("s", "p", 1), "xuat": cb("s", "d")},
-    Role.OFFICE: {"tonghop": cb("o", "v", 1), "xuat": cb("o", "e")},
+COMMANDS: dict[Role, dict[str, Action]] = {
+    Role.SECRETARY: {"tiendo": ProgressPage(1), "xuat": DownloadCell()},
+    Role.OFFICE: {"tonghop": Overview(1), "xuat": ExportMenu()},
 }
-WORDS: dict[Role, dict[str, str]] = {
-    Role.SECRETARY: {"tien do": cb("s", "p", 1), "tien do chi bo": cb("s", "p", 1)},
-    Role.OFFICE: {"tong hop": cb("o", "v", 1)},
+WORDS: dict[Role, dict[str, Action]] = {
+    Role.SECRETARY: {"tien do": ProgressPage(1), "tien do chi bo": ProgressPage(1)},
+    Role.OFFICE: {"tong hop": Overview(1)},
 }
 
 
@@ -24,13 +24,13 @@ def has_role(ctx: Context, role: Role) -> bool:
     return ctx.identity is not None and ctx.member.role == role
 
 
-def command_payload(ctx: Context, name: str) -> str | None:
+def command_action(ctx: Context, name: str) -> Action | None:
     if ctx.identity is None:
         return None
     return COMMANDS.get(Role(ctx.member.role), {}).get(name)
 
 
-def word_payload(ctx: Context, folded: str) -> str | None:
+def word_action(ctx: Context, folded: str) -> Action | None:
     if ctx.identity is None:
         return None
     return WORDS.get(Role(ctx.member.role), {}).get(folded)
@@ -39,7 +39,7 @@ def word_payload(ctx: Context, folded: str) -> str | None:
 def entry_rows(member: Member) -> tuple[tuple[Button, ...], ...]:
     """The extra button under /start that leads a secretary or the Office to their menu."""
     if member.role == Role.SECRETARY:
-        return ((Button(strings.BTN_CELL_PROGRESS, cb("s", "p", 1)),),)
+        return ((Button.to(strings.BTN_CELL_PROGRESS, ProgressPage(1)),),)
     if member.role == Role.OFFICE:
-        return ((Button(strings.BTN_OVERVIEW, cb("o", "v", 1)),),)
+        return ((Button.to(strings.BTN_OVERVIEW, Overview(1)),),)
     return ()

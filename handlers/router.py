@@ -1,34 +1,43 @@
-"""Which handler answers an event: by who sent it, what kind it is and what it says."""
+"""Which action an event asks for: by who sent it, what kind it is and what it says."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-
 from content import strings
 from content.text import fold
-from handlers import fallback, member, office, onboarding, roles, secretary, typed
+from handlers import fallback, handover, member, office, onboarding, roles, secretary, typed
+from handlers.actions import (
+    Action,
+    BadPayload,
+    Contents,
+    Finish,
+    NextSection,
+    PreviousSection,
+    Review,
+    parse,
+)
 from handlers.context import Context
 from handlers.conversation import Kind, Outgoing, Reply
+from handlers.dispatch import dispatch
 
-Handler = Callable[[Context], Awaitable[list[Outgoing]]]
-MAX_PAYLOAD_NUMBER_CHARS = 9  # 999,999,999 still fits PostgreSQL's INTEGER
+# Importing a module registers its @handles handlers; these are all of them.
+HANDLER_MODULES = (member, secretary, handover, office)
 
 # Typed words that work like buttons (Zalo has none); matched without diacritics.
-WORDS: dict[str, str] = {
-    "muc luc": "m:t:1",
-    "tiep": "m:next",
-    "muc sau": "m:next",
-    "lai": "m:prev",
-    "muc truoc": "m:prev",
-    "xem lai": "m:r",
-    "xong": "m:f",
-    "hoan thanh": "m:f",
+WORDS: dict[str, Action] = {
+    "muc luc": Contents(1),
+    "tiep": NextSection(),
+    "muc sau": NextSection(),
+    "lai": PreviousSection(),
+    "muc truoc": PreviousSection(),
+    "xem lai": Review(),
+    "xong": Finish(),
+    "hoan thanh": Finish(),
 }
 
-COMMANDS: dict[str, str] = {
-    "mucluc": "m:t:1",
-    "xemlai": "m:r",
-    "hoanthanh": "m:f",
+COMMANDS: dict[str, Action] = {
+    "mucluc": Contents(1),
+    "xemlai": Review(),
+    "hoanthanh": Finish(),
 }
 
 
@@ -55,14 +64,14 @@ async def route(ctx: Context) -> list[Outgoing]:
 async def command(ctx: Context) -> list[Outgoing]:
     name = ctx.inbound.command.lower()
     secretary.forget_pending(ctx)
-    if (payload := roles.command_payload(ctx, name)) is not None:
-        return await button(ctx, payload)
+    if (action := roles.command_action(ctx, name)) is not None:
+        return await act(ctx, action)
     if name == "start":
         return await member.start(ctx)
     if name in ("help", "huongdan"):
         return fallback.help_text(ctx)
     if name in COMMANDS:
-        return await button(ctx, COMMANDS[name])
+        return await act(ctx, COMMANDS[name])
     return fallback.unknown_command(ctx)
 
 
@@ -76,60 +85,29 @@ async def text(ctx: Context) -> list[Outgoing]:
         return await button(ctx, str(menu[number - 1]))
     word = fold(said)
     if word in WORDS:
-        return await button(ctx, WORDS[word])
-    if (payload := roles.word_payload(ctx, word)) is not None:
-        return await button(ctx, payload)
+        return await act(ctx, WORDS[word])
+    if (action := roles.word_action(ctx, word)) is not None:
+        return await act(ctx, action)
     if (section_id := secretary.awaiting_opinion(ctx)) is not None:
         return await secretary.opinion_text(ctx, section_id)
-    if (answer := await typed.answer(ctx, word)) is not None:
-        return answer
+    if typed.asks_help(word):
+        return fallback.help_text(ctx)
+    if (action := await typed.action(ctx, word)) is not None:
+        return await act(ctx, action)
     return await member.comment_text(ctx)
 
 
 async def button(ctx: Context, data: str) -> list[Outgoing]:
-    """Button payloads are untrusted input: anything malformed is a stale button."""
-    parts = data.split(":")
-    secretary.forget_pending(ctx)
-    # Our payloads carry small numbers (ids, pages); a longer one is forged, and the
-    # database would refuse it (SQLite: int64 overflow; PostgreSQL: int4 out of range).
-    if any(len(part) > MAX_PAYLOAD_NUMBER_CHARS for part in parts[2:]):
-        return fallback.stale_button()
+    """Payloads are untrusted input: one that does not parse is a stale (or forged) button."""
     try:
-        if parts[0] == "m":
-            return await _member_button(ctx, parts[1:])
-        if parts[0] == "s":
-            return await secretary.button(ctx, parts[1:])
-        if parts[0] == "o":
-            return await office.button(ctx, parts[1:])
-    except (ValueError, IndexError):
-        pass
-    return fallback.stale_button()
+        action = parse(data)
+    except BadPayload:
+        secretary.forget_pending(ctx)
+        return fallback.stale_button()
+    return await act(ctx, action)
 
 
-async def _member_button(ctx: Context, parts: list[str]) -> list[Outgoing]:
-    action, args = parts[0], [int(p) for p in parts[1:]]
-    if action == "p" and len(args) == 1:
-        return await member.show(ctx, args[0])
-    if action == "s" and len(args) == 2:
-        return await member.show_page(ctx, args[0], args[1])
-    if action == "c" and len(args) == 2:
-        return await member.choose(ctx, args[0], args[1])
-    if action == "t" and len(args) == 1:
-        return await member.toc(ctx, args[0])
-    if action == "x" and len(args) == 1:
-        return await member.ask_clear(ctx, args[0])
-    if action == "xy" and len(args) == 1:
-        return await member.clear(ctx, args[0])
-    if action in ("next", "prev") and not args:
-        return await member.step(ctx, 1 if action == "next" else -1)
-    if not args and action in _SIMPLE:
-        return await _SIMPLE[action](ctx)
-    return fallback.stale_button()
-
-
-_SIMPLE: dict[str, Handler] = {
-    "r": member.review,
-    "f": member.finish,
-    "fy": member.confirm,
-    "go": member.start,
-}
+async def act(ctx: Context, action: Action) -> list[Outgoing]:
+    """Any tap, command or word that stands for one cancels a pending opinion, then acts."""
+    secretary.forget_pending(ctx)
+    return await dispatch(ctx, action)

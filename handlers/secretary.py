@@ -1,7 +1,7 @@
 """What a cell secretary does: watch the cell's progress, nudge, write its opinion, submit it.
 
-The cell is always the secretary's own (ctx.member.cell_id): no payload carries a cell, and a
-payload with more parts than expected is answered as a stale button.
+The cell is always the secretary's own (ctx.member.cell_id): no action carries a cell, and
+handlers/dispatch.py refuses these actions as stale to anyone who is not a secretary.
 """
 
 from __future__ import annotations
@@ -12,12 +12,24 @@ from datetime import timedelta
 from content import strings
 from content.text import fold
 from handlers import cell_views as views
-from handlers import fallback, handover
+from handlers import fallback
+from handlers.actions import (
+    AskNudge,
+    AskOpinion,
+    AskSubmit,
+    DeleteOpinion,
+    DownloadCell,
+    ProgressPage,
+    Reopen,
+    Resume,
+    SectionComments,
+    SectionsPage,
+)
 from handlers.context import Context
 from handlers.conversation import Button, ExportRequest, Outgoing, Reply
+from handlers.dispatch import handles
 from handlers.handover import cell_of, round_of, writable
 from handlers.roles import has_role
-from handlers.views import cb
 from storage import progress, submissions
 from storage.consultations import is_open, list_sections, section_at, section_by_id
 from storage.models import Role
@@ -27,19 +39,8 @@ OPINION_WAIT = timedelta(hours=1)  # a pending "write the cell's opinion" lapses
 OPINION = "opinion:"
 
 
-async def button(ctx: Context, parts: list[str]) -> list[Outgoing]:
-    """Payloads "s:..."; refused as stale for anyone who is not a secretary."""
-    if not has_role(ctx, Role.SECRETARY) or ctx.consultation is None:
-        return fallback.stale_button()
-    action, args = parts[0], [int(p) for p in parts[1:]]
-    if len(args) == 1 and action in _WITH_ARG:
-        return await _WITH_ARG[action](ctx, args[0])
-    if not args and action in _SIMPLE:
-        return await _SIMPLE[action](ctx)
-    return fallback.stale_button()
-
-
-async def show_progress(ctx: Context, page: int = 1) -> list[Outgoing]:
+@handles(ProgressPage)
+async def show_progress(ctx: Context, action: ProgressPage) -> list[Outgoing]:
     consultation, cell = round_of(ctx), cell_of(ctx)
     members = await progress.cell_members(ctx.session, consultation.id, cell.id)
     sections = await list_sections(ctx.session, consultation.id)
@@ -67,29 +68,36 @@ async def show_progress(ctx: Context, page: int = 1) -> list[Outgoing]:
     else:
         heading.append(strings.PROGRESS_NOT_SUBMITTED)
     text = views.progress_text(consultation, heading, members, sections, tallies, opinions)
-    chunk, page, pages = views.page_of(text, ctx.caps, page)
+    chunk, page, pages = views.page_of(text, ctx.caps, action.page)
     rows: list[tuple[Button, ...]] = []
-    if more := views.pager("s:p", page, pages):
+    if more := views.pager(ProgressPage, page, pages):
         rows.append(more)
-    rows.append((Button(strings.BTN_CELL_SECTIONS, cb("s", "t", 1)),))
+    rows.append((Button.to(strings.BTN_CELL_SECTIONS, SectionsPage(1)),))
     if is_open(consultation, ctx.now) and not submissions.is_in_force(submission):
-        rows.append((Button(strings.BTN_NUDGE, cb("s", "n")),))
-    rows.append((Button(strings.BTN_DOWNLOAD_CSV, cb("s", "d")),))
+        rows.append((Button.to(strings.BTN_NUDGE, AskNudge()),))
+    rows.append((Button.to(strings.BTN_DOWNLOAD_CSV, DownloadCell()),))
     if submissions.is_in_force(submission):
         if is_open(consultation, ctx.now):
-            rows.append((Button(strings.BTN_REOPEN, cb("s", "r")),))
+            rows.append((Button.to(strings.BTN_REOPEN, Reopen()),))
     else:
-        rows.append((Button(strings.BTN_SUBMIT, cb("s", "f")),))
-    rows.append((Button(strings.BTN_MY_COMMENTS, cb("m", "go")),))
+        rows.append((Button.to(strings.BTN_SUBMIT, AskSubmit()),))
+    rows.append((Button.to(strings.BTN_MY_COMMENTS, Resume()),))
     return [Reply(chunk, buttons=tuple(rows))]
 
 
-async def show_sections(ctx: Context, page: int) -> list[Outgoing]:
+@handles(SectionsPage)
+async def show_sections(ctx: Context, action: SectionsPage) -> list[Outgoing]:
     consultation, cell = round_of(ctx), cell_of(ctx)
     sections = await list_sections(ctx.session, consultation.id)
     tallies = await progress.cell_tallies(ctx.session, consultation.id, cell.id)
     opinions = await submissions.opinions(ctx.session, consultation.id, cell.id)
-    return [views.sections_reply(cell.name, sections, tallies, opinions, page, ctx.caps)]
+    return [views.sections_reply(cell.name, sections, tallies, opinions, action.page, ctx.caps)]
+
+
+@handles(SectionComments)
+async def open_section(ctx: Context, action: SectionComments) -> list[Outgoing]:
+    """A section from the cell's list or the arrows between sections: the cell's comments."""
+    return await show_section(ctx, action.position)
 
 
 async def show_section(ctx: Context, position: int) -> list[Outgoing]:
@@ -110,11 +118,11 @@ async def show_section(ctx: Context, position: int) -> list[Outgoing]:
     opinion = await submissions.opinion_of(ctx.session, cell.id, section.id)
     actions: list[tuple[Button, ...]] = []
     if await writable(ctx) is None:
-        row = [Button(strings.BTN_OPINION, cb("s", "o", section.id))]
+        row = [Button.to(strings.BTN_OPINION, AskOpinion(section.id))]
         if opinion is not None:
-            row.append(Button(strings.BTN_OPINION_DELETE, cb("s", "od", section.id)))
+            row.append(Button.to(strings.BTN_OPINION_DELETE, DeleteOpinion(section.id)))
         actions.append(tuple(row))
-    actions.append((Button(strings.BTN_CELL_PROGRESS, cb("s", "p", 1)),))
+    actions.append((Button.to(strings.BTN_CELL_PROGRESS, ProgressPage(1)),))
     return list(
         views.section_replies(
             consultation,
@@ -129,9 +137,10 @@ async def show_section(ctx: Context, position: int) -> list[Outgoing]:
     )
 
 
-async def ask_opinion(ctx: Context, section_id: int) -> list[Outgoing]:
+@handles(AskOpinion)
+async def ask_opinion(ctx: Context, action: AskOpinion) -> list[Outgoing]:
     """The next text this secretary types becomes the cell's opinion on the section."""
-    section = await section_by_id(ctx.session, round_of(ctx).id, section_id)
+    section = await section_by_id(ctx.session, round_of(ctx).id, action.section_id)
     if section is None or ctx.identity is None:
         return fallback.stale_button()
     if refusal := await writable(ctx):
@@ -143,7 +152,7 @@ async def ask_opinion(ctx: Context, section_id: int) -> list[Outgoing]:
     if current is not None:
         text += "\n\n" + strings.OPINION_CURRENT.format(text=current.text)
     text = text if len(text) <= ctx.caps.max_text else text[: ctx.caps.max_text - 1] + "…"
-    back = Button(strings.BTN_CANCEL, cb("s", "c", section.position))
+    back = Button.to(strings.BTN_CANCEL, SectionComments(section.position))
     return [Reply(text, buttons=((back,),))]
 
 
@@ -192,11 +201,11 @@ async def opinion_text(ctx: Context, section_id: int) -> list[Outgoing]:
     )
     buttons = (
         (
-            Button(
+            Button.to(
                 strings.BTN_SECTION.format(position=section.position),
-                cb("s", "c", section.position),
+                SectionComments(section.position),
             ),
-            Button(strings.BTN_CELL_PROGRESS, cb("s", "p", 1)),
+            Button.to(strings.BTN_CELL_PROGRESS, ProgressPage(1)),
         ),
     )
     return [
@@ -204,8 +213,9 @@ async def opinion_text(ctx: Context, section_id: int) -> list[Outgoing]:
     ]
 
 
-async def delete_opinion(ctx: Context, section_id: int) -> list[Outgoing]:
-    section = await section_by_id(ctx.session, round_of(ctx).id, section_id)
+@handles(DeleteOpinion)
+async def delete_opinion(ctx: Context, action: DeleteOpinion) -> list[Outgoing]:
+    section = await section_by_id(ctx.session, round_of(ctx).id, action.section_id)
     if section is None:
         return fallback.stale_button()
     if refusal := await writable(ctx):
@@ -216,7 +226,8 @@ async def delete_opinion(ctx: Context, section_id: int) -> list[Outgoing]:
     return [done, *await show_section(ctx, section.position)]
 
 
-async def download(ctx: Context) -> list[Outgoing]:
+@handles(DownloadCell)
+async def download(ctx: Context, _: DownloadCell) -> list[Outgoing]:
     """The cell's comments as a CSV document in the chat, built after this event is saved."""
     cell = cell_of(ctx)
     stamp = ctx.now.astimezone(ctx.tz).strftime("%Y%m%d-%H%M")
@@ -224,20 +235,3 @@ async def download(ctx: Context) -> list[Outgoing]:
     request = ExportRequest(round_of(ctx).id, f"gop-y-{name}-{stamp}.csv", cell.name,
                             cell_code=cell.code)
     return [Reply(strings.EXPORT_PREPARING, export=request)]
-
-
-_WITH_ARG = {
-    "p": show_progress,
-    "t": show_sections,
-    "c": show_section,
-    "o": ask_opinion,
-    "od": delete_opinion,
-}
-_SIMPLE = {
-    "n": handover.ask_nudge,
-    "ny": handover.nudge,
-    "f": handover.ask_submit,
-    "fy": handover.submit,
-    "r": handover.reopen,
-    "d": download,
-}

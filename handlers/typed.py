@@ -1,6 +1,6 @@
 """Typed words that do what a member's buttons do, for channels without buttons (Zalo).
 
-Fixed words like "mục lục" map to payloads in handlers/router.py; the words here
+Fixed words like "mục lục" map to actions in handlers/router.py; the words here
 depend on where the member is: a choice named on the section being read, the next
 page of a long section, "mục 5". All are matched without diacritics or punctuation.
 """
@@ -10,9 +10,19 @@ from __future__ import annotations
 import re
 
 from content.text import fold
-from handlers import fallback, member, views
+from handlers import views
+from handlers.actions import (
+    Action,
+    AskClear,
+    Choose,
+    Confirm,
+    NextSection,
+    OpenSection,
+    Resume,
+    Review,
+    ShowPage,
+)
 from handlers.context import Context
-from handlers.conversation import Outgoing
 from storage import comments as store
 from storage.consultations import section_at
 from storage.models import Section
@@ -21,6 +31,12 @@ SECTION = re.compile(r"^(?:muc|m) ?(\d{1,3})$")
 READ_ON = frozenset({"doc tiep", "doan sau"})
 CLEAR = frozenset({"xoa", "xoa y kien", "xoa y kien da go"})
 HELP = frozenset({"huong dan", "tro giup", "giup", "help"})
+PHRASES: dict[str, Action] = {
+    "bat dau": OpenSection(1),
+    "tiep tuc": Resume(),
+    "xem y kien": Review(),
+    "xac nhan": Confirm(),
+}
 
 
 def plain(text: str) -> str:
@@ -28,23 +44,19 @@ def plain(text: str) -> str:
     return " ".join(re.sub(r"[^\w\s]", " ", fold(text)).split())
 
 
-async def answer(ctx: Context, word: str) -> list[Outgoing] | None:
-    """The answer when `word` (already folded) stands for a button; None when it is a comment."""
+def asks_help(word: str) -> bool:
+    return plain(word) in HELP
+
+
+async def action(ctx: Context, word: str) -> Action | None:
+    """The action `word` (already folded) stands for; None when it is a comment."""
     word = plain(word)
-    if word in HELP:
-        return fallback.help_text(ctx)
     if ctx.consultation is None or not word:
         return None
     if match := SECTION.match(word):
-        return await member.show(ctx, int(match.group(1)))
-    phrases = {
-        "bat dau": lambda: member.show(ctx, 1),
-        "tiep tuc": lambda: member.start(ctx),
-        "xem y kien": lambda: member.review(ctx),
-        "xac nhan": lambda: member.confirm(ctx),
-    }
-    if word in phrases:
-        return await phrases[word]()
+        return OpenSection(int(match.group(1)))
+    if word in PHRASES:
+        return PHRASES[word]
     choices = [plain(label) for label in views.choice_labels(ctx.consultation)]
     if word not in choices and word not in READ_ON and word not in CLEAR:
         return None
@@ -53,11 +65,10 @@ async def answer(ctx: Context, word: str) -> list[Outgoing] | None:
         return None  # not reading a section: member.comment_text says what to do
     if word in READ_ON:
         pages = len(views.section_pages(section, ctx.caps))
-        return await (member.show(ctx, section.position, page + 1) if page < pages
-                      else member.step(ctx, 1))
+        return ShowPage(section.id, page + 1) if page < pages else NextSection()
     if word in CLEAR:
-        return await member.ask_clear(ctx, section.id)
-    return await member.choose(ctx, section.id, choices.index(word))
+        return AskClear(section.id)
+    return Choose(section.id, choices.index(word))
 
 
 async def _current(ctx: Context) -> tuple[Section | None, int]:

@@ -6,16 +6,12 @@ from collections.abc import Sequence
 
 from content import strings
 from content.text import shorten, split_text
+from handlers.actions import AskClear, Choose, Contents, Finish, OpenSection, Review, ShowPage
 from handlers.conversation import Button, ChannelCaps, Reply
 from storage.comments import has_content
 from storage.models import Comment, Consultation, Section
 
 TOC_PAGE = 30  # sections listed per table-of-contents message
-
-
-def cb(*parts: object) -> str:
-    """Button payload: short, ':'-joined, always under Telegram's 64 bytes."""
-    return ":".join(str(p) for p in parts)
 
 
 def choice_labels(consultation: Consultation) -> list[str]:
@@ -61,20 +57,20 @@ def section_reply(
 
     rows: list[tuple[Button, ...]] = []
     if page < len(pages):
-        rows.append((Button(strings.BTN_READ_ON, cb("m", "s", section.id, page + 1)),))
+        rows.append((Button.to(strings.BTN_READ_ON, ShowPage(section.id, page + 1)),))
     chosen = comment.choice if comment else None
     for index, label in enumerate(choice_labels(consultation)):
         mark = "✔️ " if label == chosen else ""
-        rows.append((Button(mark + label, cb("m", "c", section.id, index)),))
-    nav = [Button(strings.BTN_PREV, cb("m", "p", section.position - 1))] if section.position > 1 else []
-    nav.append(Button(strings.BTN_TOC, cb("m", "t", 1)))
+        rows.append((Button.to(mark + label, Choose(section.id, index)),))
+    nav = [Button.to(strings.BTN_PREV, OpenSection(section.position - 1))] if section.position > 1 else []
+    nav.append(Button.to(strings.BTN_TOC, Contents(1)))
     if section.position < count:
-        nav.append(Button(strings.BTN_NEXT, cb("m", "p", section.position + 1)))
+        nav.append(Button.to(strings.BTN_NEXT, OpenSection(section.position + 1)))
     else:
-        nav.append(Button(strings.BTN_FINISH, cb("m", "f")))
+        nav.append(Button.to(strings.BTN_FINISH, Finish()))
     rows.append(tuple(nav))
     if comment is not None and comment.text:
-        rows.append((Button(strings.BTN_CLEAR_TEXT, cb("m", "x", section.id)),))
+        rows.append((Button.to(strings.BTN_CLEAR_TEXT, AskClear(section.id)),))
     text = "\n".join(lines)
     return Reply(text=text, buttons=tuple(rows))
 
@@ -97,16 +93,16 @@ def toc_reply(
         mark = strings.TOC_ANSWERED if has_content(comments.get(s.id)) else strings.TOC_OPEN
         lines.append(strings.TOC_LINE.format(mark=mark, position=s.position, label=shorten(s.label, 60)))
     lines += ["", strings.TOC_HINT if caps.buttons else strings.TOC_HINT_TYPED]
-    numbers = [Button(str(s.position), cb("m", "p", s.position)) for s in shown]
+    numbers = [Button.to(str(s.position), OpenSection(s.position)) for s in shown]
     rows = [tuple(numbers[i : i + 5]) for i in range(0, len(numbers), 5)]
     more = []
     if page > 1:
-        more.append(Button(strings.BTN_TOC_PREV, cb("m", "t", page - 1)))
+        more.append(Button.to(strings.BTN_TOC_PREV, Contents(page - 1)))
     if page < pages:
-        more.append(Button(strings.BTN_TOC_NEXT, cb("m", "t", page + 1)))
+        more.append(Button.to(strings.BTN_TOC_NEXT, Contents(page + 1)))
     if more:
         rows.append(tuple(more))
-    rows.append((Button(strings.BTN_REVIEW, cb("m", "r")), Button(strings.BTN_FINISH, cb("m", "f"))))
+    rows.append((Button.to(strings.BTN_REVIEW, Review()), Button.to(strings.BTN_FINISH, Finish())))
     return Reply(text=_fit("\n".join(lines), caps), buttons=tuple(rows))
 
 
@@ -127,7 +123,7 @@ def review_replies(
             for s in answered
         )
     chunks = split_text(f"{title}\n\n{body}", caps.max_text)
-    buttons = ((Button(strings.BTN_TOC, cb("m", "t", 1)), Button(strings.BTN_FINISH, cb("m", "f"))),)
+    buttons = ((Button.to(strings.BTN_TOC, Contents(1)), Button.to(strings.BTN_FINISH, Finish())),)
     replies = [Reply(text=c) for c in chunks[:-1]]
     replies.append(Reply(text=chunks[-1], buttons=buttons))
     return replies
