@@ -68,13 +68,4 @@ def _inbound(channel: str, kept: dict[str, Any] | None, raw: str) -> Inbound | N
     """The event as it was read, or read again from the platform's payload."""
     if kept is not None:
         return inbound_from_json(kept)
-    payload = json.loads(raw)
-    if channel == "telegram":
-        from bot.channels.telegram import TelegramChannel  # aiogram: only when needed
-
-        return TelegramChannel.from_raw(payload)
-    if channel == "zalo":
-        from bot.channels.zalo import ZaloChannel
-
-        return ZaloChannel.to_inbound(payload)
-    return None
+    return runner.read_again(channel, json.loads(raw))

@@ -8,6 +8,7 @@ import signal
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from pydantic import SecretStr
 from sqlalchemy import func, select
@@ -89,6 +90,20 @@ def messenger_channels(settings: Settings) -> list[Messenger]:
             client, poll_timeout=settings.zalo_poll_timeout, webhook_url=url,
             webhook_secret=_secret(settings.zalo_webhook_secret)))
     return channels
+
+
+def read_again(channel: str, payload: Any) -> Inbound | None:
+    """A stored raw update read by its channel again (`gopy deadletters replay`);
+    raises when it still cannot be read."""
+    if channel == "telegram":
+        from bot.channels.telegram import TelegramChannel
+
+        return TelegramChannel.from_raw(payload)
+    if channel == "zalo":
+        from bot.channels.zalo import ZaloChannel
+
+        return ZaloChannel.to_inbound(payload)
+    return None
 
 
 def _secret(value: SecretStr | None) -> str | None:
