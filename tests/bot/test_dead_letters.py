@@ -38,10 +38,9 @@ def settings_for(server: FakeTelegramServer, database_url: str, **extra: Any) ->
 
 def unreadable_poll(server: FakeTelegramServer, user_id: int) -> int:
     """A poll in the shape aiogram 3.31 refuses (no persistent_id, allows_revoting, …)."""
-    return server._push_message(user_id, NAME, poll={
-        "id": "p1", "question": "Đồng chí đồng ý không?", "total_voter_count": 0,
-        "options": [{"text": "Có", "voter_count": 0}], "is_closed": False,
-        "is_anonymous": True, "type": "regular", "allows_multiple_answers": False})
+    update = poll_body(0, user_id)
+    del update["update_id"]
+    return server.push_unchecked_update(update)
 
 
 def poll_body(update_id: int, user_id: int) -> dict[str, Any]:

@@ -24,7 +24,7 @@ from bot.config import Settings
 from bot.webhook import WebhookServer
 from content import strings
 from content.draft_parser import parse_draft
-from storage import roster
+from storage import comments, roster
 from storage.consultations import create_consultation
 from storage.models import (
     Comment,
@@ -351,10 +351,10 @@ async def test_unreadable_events_are_parked_acknowledged_and_answered(
         await fake_zalo.wait_for_messages("u1", 2)
         async with app.uow(write=False) as uow:
             letters = (await uow.session.execute(select(DeadLetter))).scalars().all()
-            comments = await uow.session.scalar(select(func.count()).select_from(Comment))
+            saved = await uow.session.scalar(select(func.count()).select_from(Comment))
 
     assert statuses == [200] * len(UNREADABLE) and again == 200
-    assert len(letters) == len(UNREADABLE) and comments == 0
+    assert len(letters) == len(UNREADABLE) and saved == 0
     assert {letter.stage for letter in letters} == {"read"}
     assert all(strings.UNSUPPORTED_OTHER in text for text in fake_zalo.texts("u1"))
     assert len(fake_zalo.texts("u1")) == 2
@@ -385,3 +385,37 @@ async def test_stickers_and_images_get_the_same_answer_as_on_telegram(
             on_telegram = last_telegram(fake_telegram)
             assert on_zalo.split(".")[0] == on_telegram.split(".")[0]
             assert "gõ số" in on_zalo and "bấm" in on_telegram  # each names what it has
+
+
+async def test_a_comment_that_breaks_a_handler_is_parked_with_a_200_and_others_go_on(
+    fake_zalo: FakeZaloServer, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Zalo documents no redelivery: a poison event must be parked and acknowledged, and the
+    member told it was not saved, while the rest of the chat keeps working."""
+    settings = webhook_settings(database_url, fake_zalo)
+    code = await load_sample(settings)
+    add_text = comments.add_text
+
+    async def broken(session: Any, member: Any, section: Any, text: str, *rest: Any) -> Any:
+        saved = await add_text(session, member, section, text, *rest)
+        if "hỏng" in text:
+            raise KeyError("section")  # after a half-done write, which must not stay
+        return saved
+
+    monkeypatch.setattr(comments, "add_text", broken)
+    async with webhook_bot(settings, fake_zalo) as (app, url):
+        member = ZaloMember(fake_zalo, ZALO_USER, webhook=url)
+        await member.say(code)
+        await member.expect("Đã xác nhận")
+        await member.say("mục 2")
+        await member.expect("Mục 2/23")
+        await member.say("Ý kiến làm hỏng bộ xử lý")  # _send asserts the 200
+        await member.expect("CHƯA được lưu")
+        await member.say("Ý kiến bình thường.")
+        await member.expect("Đã lưu ý kiến của đồng chí về mục 2")
+        async with app.uow(write=False) as uow:
+            letters = (await uow.session.execute(select(DeadLetter))).scalars().all()
+            texts = (await uow.session.execute(select(Comment.text))).scalars().all()
+
+    assert [(letter.stage, letter.attempts) for letter in letters] == [("handle", 3)]
+    assert texts == ["Ý kiến bình thường."]
