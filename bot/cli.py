@@ -141,7 +141,7 @@ def roster_import(path: Path) -> None:
 
     async def job(instance: App) -> roster.ImportReport:
         async with instance.uow() as uow:
-            report = await roster.import_roster(uow.session, path)
+            report = await roster.import_roster(uow.session, path, now=instance.clock.now())
             await uow.commit()
             return report
 

@@ -12,7 +12,8 @@ from bot.engine import inbound_from_json, where
 from content import strings
 from handlers.conversation import Inbound
 from handlers.notices import local
-from storage import dead_letters
+from storage import audit, dead_letters
+from storage.audit import AuditAction
 
 
 async def list_lines(app: App, *, include_replayed: bool = False) -> list[str]:
@@ -58,6 +59,8 @@ async def replay(app: App, letter_id: int, *, force: bool = False) -> str:
         stored = await dead_letters.get(uow.session, letter_id)
         assert stored is not None
         stored.replayed_at = app.clock.now()
+        audit.record(uow.session, AuditAction.DEAD_LETTER_REPLAYED, app.clock.now(),
+                     detail={"dead_letter": letter_id, "update_key": stored.update_key})
         await uow.commit()
     if inbound is None:
         return strings.CLI_DEAD_IGNORED.format(id=letter_id)

@@ -11,7 +11,9 @@ from bot.bootstrap import App
 from bot.reminder_policy import format_policy, parse_policy, slots
 from content import strings
 from handlers.notices import local
+from storage import audit
 from storage import reminders as store
+from storage.audit import AuditAction
 from storage.consultations import current_consultation
 
 
@@ -64,6 +66,8 @@ async def set_policy(app: App, text: str) -> list[str]:
         if consultation is None:
             raise CommandError(strings.CLI_NO_CONSULTATION)
         consultation.reminders = rules
+        audit.record(uow.session, AuditAction.REMINDERS_CHANGED, app.clock.now(),
+                     detail={"consultation_id": consultation.id, "policy": text})
         await uow.commit()
     return [strings.CLI_REMIND_UPDATED, *slot_lines(app, consultation.deadline, rules)]
 

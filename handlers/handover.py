@@ -20,7 +20,8 @@ from handlers.context import Context
 from handlers.conversation import Button, Notify, Outgoing, Reply
 from handlers.dispatch import handles
 from handlers.locks import Closed, Submitted, cell_lock
-from storage import progress, submissions
+from storage import audit, progress, submissions
+from storage.audit import AuditAction
 from storage.consultations import is_open, section_count
 from storage.models import Cell, CellSubmission, Consultation
 from storage.progress import MemberStatus, Status
@@ -167,6 +168,8 @@ async def submit(ctx: Context, _: Submit) -> list[Outgoing]:
         assert existing is not None
         return await _already(ctx, existing)
     await submissions.submit(ctx.session, consultation.id, cell.id, ctx.member.id, ctx.now)
+    audit.record(ctx.session, AuditAction.CELL_SUBMITTED, ctx.now, by=ctx.member,
+                 detail={"cell": cell.code, "consultation_id": consultation.id})
     when = ctx.local(ctx.now)
     figures = await _figures(ctx)
     notice = strings.OFFICE_SUBMITTED.format(
@@ -193,6 +196,8 @@ async def reopen(ctx: Context, _: Reopen) -> list[Outgoing]:
     if not is_open(consultation, ctx.now):
         return [Reply(strings.REOPEN_CLOSED.format(deadline=ctx.local(consultation.deadline)))]
     await submissions.reopen(ctx.session, submission, ctx.now)
+    audit.record(ctx.session, AuditAction.CELL_REOPENED, ctx.now, by=ctx.member,
+                 detail={"cell": cell.code, "consultation_id": consultation.id})
     notice = strings.OFFICE_REOPENED.format(
         cell=cell.name,
         organization=cell.organization.name,

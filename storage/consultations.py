@@ -11,7 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from content import strings
 from content.draft_parser import ParsedDraft
-from storage.models import Consultation, Section
+from storage import audit
+from storage.audit import AuditAction
+from storage.models import Consultation, Member, Section
 
 DEFAULT_REMINDERS: list[dict[str, Any]] = [
     {"days_before": 3, "at": "08:00"},
@@ -30,8 +32,9 @@ async def create_consultation(
     source_name: str = "",
     choices: Sequence[dict[str, Any]] | None = None,
     reminders: Sequence[dict[str, Any]] | None = None,
+    by: Member | None = None,
 ) -> Consultation:
-    """A new round of comments; it becomes the current one."""
+    """A new round of comments; it becomes the current one (recorded in the audit log)."""
     if not draft.sections:
         raise ValueError("the draft has no sections to comment on")
     consultation = Consultation(
@@ -60,6 +63,9 @@ async def create_consultation(
             )
         )
     await session.flush()
+    audit.record(session, AuditAction.ROUND_OPENED, now, by=by, detail={
+        "consultation_id": consultation.id, "title": title, "sections": len(draft.sections),
+        "deadline": deadline.isoformat(), "source": source_name})
     return consultation
 
 

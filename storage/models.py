@@ -317,6 +317,20 @@ class DeadLetter(Base):
     replayed_at: Mapped[datetime | None]
 
 
+class AuditEntry(Base):
+    """A change the Office or a secretary made, with who and when (shown in the console)."""
+
+    __tablename__ = "audit_entry"
+    __table_args__ = (Index("ix_audit_entry_at", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime]
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("member.id", ondelete="SET NULL"))
+    actor: Mapped[str] = mapped_column(String(200))  # the name as it was, or "gopy" (the shell)
+    action: Mapped[str] = mapped_column(String(60))  # an AuditAction value
+    detail: Mapped[dict[str, Any]]  # what changed, for the log page (no comment text)
+
+
 class HandledUpdate(Base):
     """Updates already processed: platforms deliver at least once."""
 

@@ -8,7 +8,8 @@ import secrets
 import unicodedata
 import zipfile
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from content import strings
 from content.text import fold
+from storage import audit
+from storage.audit import AuditAction
 from storage.models import Cell, Member, Organization, Role
 from storage.phones import normalize_phone
 
@@ -302,8 +305,11 @@ def _new_code(taken: set[str]) -> str:
             return code
 
 
-async def import_roster(session: AsyncSession, path: Path) -> ImportReport:
-    """Check the file, then upsert it in the caller's transaction (the caller commits)."""
+async def import_roster(
+    session: AsyncSession, path: Path, *, now: datetime | None = None, by: Member | None = None
+) -> ImportReport:
+    """Check the file, then upsert it in the caller's transaction (the caller commits);
+    recorded in the audit log."""
     rows = read_roster(path)
     cells, counts = await _upsert_cells(session, rows)
     members = {m.phone: m for m in await session.scalars(select(Member))}
@@ -323,13 +329,16 @@ async def import_roster(session: AsyncSession, path: Path) -> ImportReport:
         # A bulk INSERT: one executemany instead of one statement per new member.
         await session.execute(insert(Member), new)
     await session.flush()
-    return ImportReport(
+    report = ImportReport(
         **counts,
         members_added=len(new),
         members_updated=updated,
         members_unchanged=len(rows) - len(new) - updated,
         members_not_in_file=len(members.keys() - {row.phone for row in rows}),
     )
+    audit.record(session, AuditAction.ROSTER_IMPORTED, now or datetime.now(UTC), by=by,
+                 detail={"file": path.name, **asdict(report)})
+    return report
 
 
 async def _upsert_cells(
