@@ -12,7 +12,7 @@ from bot.channels.base import Channel
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.engine import ConversationEngine
-from bot.outbox import Exports, OutboxSender
+from bot.outbox_sender import Exports, OutboxSender
 from bot.reminders import Reminders
 from bot.sender import TELEGRAM_PACE, UNPACED, ZALO_PACE, Pace, PacedSender
 from handlers.context import Limits

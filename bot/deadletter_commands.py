@@ -47,7 +47,8 @@ async def replay(app: App, letter_id: int, *, force: bool = False) -> str:
         return strings.CLI_DEAD_UNREADABLE.format(id=letter_id, error=type(error).__name__)
     replies = 0
     if inbound is not None:
-        app.engine.register(inbound.channel, runner.channel_caps(inbound.channel))
+        for name in runner.CHANNEL_NAMES:  # a notice may go to a member on another channel
+            app.engine.register(name, runner.channel_caps(name))
         try:
             out = await app.engine.replay(
                 replace(inbound, update_key=f"deadletter:{letter.id}:{int(app.clock.now().timestamp())}"))

@@ -36,6 +36,9 @@ SAMPLE_DRAFT = CONTENT / "drafts" / "du-thao-bao-cao-chinh-tri-lan-4.txt"
 SAMPLE_ROSTER = CONTENT / "sample_roster.csv"
 
 
+CHANNEL_NAMES = ("telegram", "zalo", "console")
+
+
 def channel_caps(name: str) -> ChannelCaps:
     """How a channel shows replies, without importing its SDK (`gopy draft show`)."""
     caps = {"telegram": TELEGRAM_CAPS, "zalo": ZALO_CAPS, "console": ConsoleChannel.caps}

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -63,7 +64,9 @@ def _ensure_sqlite_dir(url: str) -> None:
 
 # SQLSTATE classes that mean "try again later", not "this will fail every time":
 # 08 connection, 53 insufficient resources, 57P0x shutting down, 40001/40P01 lost a race.
-_TRANSIENT_SQLSTATES = ("08", "53", "57P01", "57P02", "57P03", "40001", "40P01")
+# 55P03 lock_timeout and 57014 statement_timeout: waited too long behind another writer.
+_TRANSIENT_SQLSTATES = ("08", "53", "57P01", "57P02", "57P03", "57014", "55P03", "40001",
+                        "40P01")
 _TRANSIENT_SQLITE = ("database is locked", "database table is locked", "disk i/o error",
                      "unable to open database", "database is full", "disk is full")
 
@@ -73,8 +76,8 @@ def is_transient(error: BaseException) -> bool:
 
     Anything else that fails (a constraint nobody expected, a bug) fails the same way on
     every try, and must be parked instead of holding up everyone behind it."""
-    if isinstance(error, OSError | ConnectionError | TimeoutError):
-        return True
+    if isinstance(error, ConnectionError | TimeoutError | PoolTimeout):
+        return True  # the server went away, or every pooled connection was busy
     if isinstance(error, DBAPIError):
         if error.connection_invalidated:
             return True

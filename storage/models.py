@@ -281,7 +281,10 @@ class OutboxMessage(Base):
     """
 
     __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_due", "channel", "status", "id"),)
+    __table_args__ = (
+        Index("ix_outbox_due", "channel", "status", "id"),
+        Index("ix_outbox_chat", "chat_id", "id"),  # a chat's earlier messages, kept in order
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     channel: Mapped[str] = mapped_column(String(20))

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from storage.models import OutboxMessage, OutboxStatus
 
@@ -37,9 +38,8 @@ def add(
                               created_at=now, status=OutboxStatus.PENDING, attempts=0))
 
 
-def _due(channel: str, now: datetime) -> Any:
+def _due(now: datetime) -> Any:
     return and_(
-        OutboxMessage.channel == channel,
         OutboxMessage.status == OutboxStatus.PENDING,
         or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now),
     )
@@ -49,18 +49,46 @@ async def claim(
     session: AsyncSession, channel: str, now: datetime, lease: timedelta, limit: int
 ) -> list[Claimed]:
     """The oldest due messages of a channel, in order, each owned by this sender until
-    now + lease. The condition is checked again on the rows themselves, so two workers on
-    PostgreSQL never take the same row (the second one re-reads it after the first commits)."""
-    oldest = select(OutboxMessage.id).where(_due(channel, now)).order_by(OutboxMessage.id).limit(limit)
+    now + lease.
+
+    A message waits while an earlier one to the same chat is still held (by this sender
+    or another worker) or waiting to be retried: a chat's messages never overtake each
+    other. The conditions are checked again on the rows themselves, so two workers on
+    PostgreSQL never take the same row (the second re-reads it after the first commits).
+    """
+    earlier = aliased(OutboxMessage)
+    blocked = (
+        select(earlier.id)
+        .where(earlier.channel == channel, earlier.chat_id == OutboxMessage.chat_id,
+               earlier.id < OutboxMessage.id, earlier.status == OutboxStatus.PENDING,
+               earlier.claimed_until.is_not(None), earlier.claimed_until >= now)
+        .exists()
+    )
+    oldest = (
+        select(OutboxMessage.id)
+        .where(OutboxMessage.channel == channel, _due(now), ~blocked)
+        .order_by(OutboxMessage.id)
+        .limit(limit)
+    )
     result = await session.execute(
         update(OutboxMessage)
-        .where(OutboxMessage.id.in_(oldest.scalar_subquery()), _due(channel, now))
-        .values(claimed_until=now + lease, attempts=OutboxMessage.attempts + 1)
+        .where(OutboxMessage.id.in_(oldest.scalar_subquery()), _due(now))
+        .values(claimed_until=now + lease)
         .returning(OutboxMessage.id, OutboxMessage.chat_id, OutboxMessage.member_id,
                    OutboxMessage.reply, OutboxMessage.attempts)
         .execution_options(synchronize_session=False)
     )
     return sorted((Claimed(*row) for row in result), key=lambda c: c.id)
+
+
+async def renew(session: AsyncSession, ids: Sequence[int], until: datetime) -> None:
+    """Keep holding messages still queued or being sent, so no one else takes them."""
+    await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_(list(ids)), OutboxMessage.status == OutboxStatus.PENDING)
+        .values(claimed_until=until)
+        .execution_options(synchronize_session=False)
+    )
 
 
 async def settle(
@@ -76,12 +104,15 @@ async def settle(
     )
 
 
-async def release(session: AsyncSession, ids: Sequence[int], retry_at: datetime | None) -> None:
-    """Give messages back: due again at `retry_at` (None: at once, e.g. on shutdown)."""
+async def release(
+    session: AsyncSession, ids: Sequence[int], retry_at: datetime | None, *, failed: int = 0
+) -> None:
+    """Give messages back: due again at `retry_at` (None: at once, e.g. on shutdown).
+    `failed` is a real send that failed, counted against the message's attempts."""
     await session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.id.in_(list(ids)), OutboxMessage.status == OutboxStatus.PENDING)
-        .values(claimed_until=retry_at)
+        .values(claimed_until=retry_at, attempts=OutboxMessage.attempts + failed)
         .execution_options(synchronize_session=False)
     )
 

@@ -118,6 +118,11 @@ class ChatLocks:
                 del self._users[chat_id], self._locks[chat_id]
 
 
+# Chats handled at once from one batch: enough to overlap the database's waits, well
+# under the connection pool (5 + 10), so a burst never times out waiting for a connection.
+CONCURRENT_CHATS = 8
+
+
 async def save_in_order(
     receiver: Receiver, events: Sequence[Received], locks: ChatLocks | None = None
 ) -> list[Received]:
@@ -129,13 +134,15 @@ async def save_in_order(
     for event in events:
         by_chat[event.inbound.chat_id].append(event)
     unsaved: list[Received] = []
+    room = asyncio.Semaphore(CONCURRENT_CHATS)
 
     async def run_chat(items: list[Received]) -> None:
-        if locks is None:
-            await save_chat(items)
-            return
-        async with locks.hold(items[0].inbound.chat_id):
-            await save_chat(items)
+        async with room:
+            if locks is None:
+                await save_chat(items)
+                return
+            async with locks.hold(items[0].inbound.chat_id):
+                await save_chat(items)
 
     async def save_chat(items: list[Received]) -> None:
         for index, event in enumerate(items):

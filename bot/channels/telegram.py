@@ -32,7 +32,6 @@ from aiogram.types import (
     Update,
 )
 from aiohttp import web
-from pydantic import ValidationError
 
 from bot.channels.base import (
     ChatLocks,
@@ -247,7 +246,8 @@ class TelegramChannel:
             update_id = _update_id(raw)
             try:
                 update = self.read(raw)
-            except (ValueError, ValidationError) as error:
+                inbound = self.to_inbound(update)
+            except Exception as error:  # noqa: BLE001 - any update we cannot read is parked
                 try:
                     await receiver.park(self.name, f"telegram:{update_id}", _dump(raw), error)
                 except StorageUnavailable:
@@ -255,7 +255,6 @@ class TelegramChannel:
                 continue
             if update.callback_query is not None:
                 await self._answer_callback(update.callback_query.id)
-            inbound = self.to_inbound(update)
             if inbound is not None:
                 received.append(Received(inbound, _dump(raw), update_id))
         unsaved += [event.position for event in await save_in_order(receiver, received, locks)]

@@ -9,8 +9,11 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.channels.caps import ZALO_CAPS
+from bot.clock import SystemClock
 from bot.engine import ConversationEngine
-from bot.outbox import Exports, OutboxSender, Target, post
+from bot.outbox import Target, post
+from bot.outbox_sender import Exports, OutboxSender
+from content import strings
 from handlers.conversation import Button, ChannelCaps, Notify, Reply
 from storage.models import OutboxMessage, OutboxStatus
 from tests.conftest import TZ, Bloc
@@ -153,3 +156,81 @@ async def test_a_failed_send_is_tried_again_later_keeping_the_chat_order(
     await task
 
     assert [reply.text for _, reply in flaky.sent] == ["một", "hai"]
+
+
+async def test_slow_sends_longer_than_the_lease_go_out_once_each(
+    sessions: async_sessionmaker[AsyncSession], bloc: Bloc,
+) -> None:
+    """A platform that answers slowly (retries, 429 pauses) must not make the sender take
+    back rows it still holds and send them twice: it keeps renewing what it holds."""
+    slow = Recording(slow=frozenset({"z1"}))
+    async with sessions() as session:
+        for n in range(4):
+            await post(session, Target("zalo", "z1"), [Reply(f"tin {n}")], {}, SystemClock().now())
+        await session.commit()
+    outbox = OutboxSender(slow, sessions, SystemClock(), Exports(sessions, TZ),
+                          lease=timedelta(seconds=0.3), poll_every=0.05)
+    stop = asyncio.Event()
+    task = asyncio.create_task(outbox.run(stop))
+    for _ in range(200):
+        if len(slow.sent) >= 4:
+            break
+        await asyncio.sleep(0.02)
+    await asyncio.sleep(0.5)  # time for a duplicate to show up, if there were one
+    stop.set()
+    await task
+
+    assert [reply.text for _, reply in slow.sent] == [f"tin {n}" for n in range(4)]
+
+
+async def test_a_reply_committed_after_a_failure_waits_behind_the_failed_one(
+    sessions: async_sessionmaker[AsyncSession], clock: FakeClock, bloc: Bloc,
+) -> None:
+    class FailsOnce(Recording):
+        failed = False
+
+        async def send(self, chat_id: str, reply: Reply) -> None:
+            if reply.text == "một" and not self.failed:
+                self.failed = True
+                raise ConnectionError("network down")
+            await super().send(chat_id, reply)
+
+    channel = FailsOnce()
+    outbox = sender(channel, sessions, clock)
+    async with sessions() as session:
+        for text in ("một", "hai"):
+            await post(session, Target("zalo", "z1"), [Reply(text)], {}, clock.now())
+        await session.commit()
+    assert await outbox.flush() == 0  # "một" failed: both wait for its retry
+    async with sessions() as session:
+        await post(session, Target("zalo", "z1"), [Reply("ba")], {}, clock.now())
+        await session.commit()
+    assert await outbox.flush() == 0  # "ba" must not overtake them
+    clock.advance(timedelta(minutes=10))
+
+    assert await outbox.flush() == 3
+    assert [reply.text for _, reply in channel.sent] == ["một", "hai", "ba"]
+
+
+async def test_a_reply_with_a_file_is_two_messages_so_a_failed_file_never_repeats_the_text(
+    engine: ConversationEngine, sessions: async_sessionmaker[AsyncSession], bloc: Bloc,
+    clock: FakeClock,
+) -> None:
+    class NoFiles(Recording):
+        async def send(self, chat_id: str, reply: Reply) -> None:
+            if reply.document is not None:
+                raise ConnectionError("upload failed")
+            await super().send(chat_id, reply)
+
+    office = Chat(engine, user_id="z-office", channel="zalo")
+    await office.say("55556666")
+    await office.say("tong hop")
+    await office.tap("CSV")
+    channel = NoFiles()
+    outbox = sender(channel, sessions, clock)
+    await outbox.flush()
+    clock.advance(timedelta(minutes=10))
+    await outbox.flush()
+
+    preparing = [r for _, r in channel.sent if r.text.startswith(strings.EXPORT_PREPARING[:20])]
+    assert len(preparing) == 1

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from bot.engine import ConversationEngine
-from bot.outbox import Exports
+from bot.outbox_sender import Exports
 from handlers.conversation import Document, Inbound, Kind, Notify, Outgoing, Reply
 
 _updates = itertools.count(1)

@@ -179,7 +179,12 @@ class ZaloChannel:
                 await sleep_or_stop(stop, backoff(failures, self._retry_delay))
                 continue
             failures = 0
-            pending = await self.read_all(events, receiver)
+            while True:  # parking an unreadable event needs the database too
+                try:
+                    pending = await self.read_all(events, receiver)
+                    break
+                except StorageUnavailable:
+                    await sleep_or_stop(stop, self._retry_delay * 5)
             while pending := await save_in_order(receiver, pending):
                 if stop.is_set():  # pragma: no cover - the database is down at shutdown
                     log.error("zalo: %d events lost: database unavailable at shutdown",
@@ -206,13 +211,9 @@ class ZaloChannel:
         message_id = _message_id(event)
         key = f"zalo:{message_id}" if message_id else ""  # no id: nothing to drop repeats by
         answer_to = Target(self.name, chat) if chat else None
-        while True:
-            try:
-                await receiver.park(self.name, key, _dump(event), error, answer_to=answer_to,
-                                    answer=f"{strings.UNSUPPORTED_OTHER} {strings.UNSUPPORTED_HINT_TYPED}")
-                return
-            except StorageUnavailable:
-                await asyncio.sleep(self._retry_delay * 5)
+        # StorageUnavailable goes up: the webhook answers 503, polling waits and reads again.
+        await receiver.park(self.name, key, _dump(event), error, answer_to=answer_to,
+                            answer=f"{strings.UNSUPPORTED_OTHER} {strings.UNSUPPORTED_HINT_TYPED}")
 
     async def close(self) -> None:
         await self.client.close()

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from aiohttp import web
 
-from bot.channels.base import ChatLocks, Receiver, save_in_order
+from bot.channels.base import ChatLocks, Receiver, StorageUnavailable, save_in_order
 from bot.channels.zalo.client import events_in
 from bot.webhook import Route, secret_matches
 
@@ -42,7 +42,10 @@ def zalo_webhook(channel: ZaloChannel, receiver: Receiver, secret: str) -> Route
         if not events:
             log.warning("zalo webhook: a body with no event refused")
             return web.Response(status=400, text="not a Zalo event")
-        received = await channel.read_all(events, receiver)
+        try:
+            received = await channel.read_all(events, receiver)
+        except StorageUnavailable:
+            return web.Response(status=503)
         if await save_in_order(receiver, received, locks):
             return web.Response(status=503)  # not saved: let Zalo try again later
         return web.json_response({"ok": True})

@@ -34,6 +34,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_outbox")),
     )
     op.create_index("ix_outbox_due", "outbox", ["channel", "status", "id"], unique=False)
+    op.create_index("ix_outbox_chat", "outbox", ["chat_id", "id"], unique=False)
     op.create_table(
         "dead_letter",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -54,5 +55,6 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index(op.f("ix_dead_letter_update_key"), table_name="dead_letter")
     op.drop_table("dead_letter")
+    op.drop_index("ix_outbox_chat", table_name="outbox")
     op.drop_index("ix_outbox_due", table_name="outbox")
     op.drop_table("outbox")
