@@ -9,7 +9,6 @@ import time
 import traceback
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, replace
-from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -24,11 +23,10 @@ from handlers.context import Context, Limits
 from handlers.conversation import ChannelCaps, Inbound, Kind, Outgoing, Reply
 from handlers.router import route
 from storage import dead_letters
-from storage.consultations import current_consultation
 from storage.db import is_transient, storable
-from storage.identities import find_identity
-from storage.models import HandledUpdate
+from storage.identities import identity_and_round, seen
 from storage.uow import UnitOfWork
+from storage.updates import first_time
 
 log = logging.getLogger(__name__)
 
@@ -123,7 +121,7 @@ class ConversationEngine:
         out: list[Outgoing] = []
         try:
             async with UnitOfWork(self._factory) as uow:
-                if update_key and not await _first_time(uow.session, update_key, self._clock.now()):
+                if update_key and not await first_time(uow.session, update_key, self._clock.now()):
                     return []  # parked (or handled) already: a redelivery
                 letter = dead_letters.park(
                     uow.session, channel=channel, update_key=update_key or "-", stage=stage,
@@ -161,14 +159,13 @@ class ConversationEngine:
         now = self._clock.now()
         async with UnitOfWork(self._factory) as uow:
             session = uow.session
-            if inbound.update_key and not await _first_time(session, inbound.update_key, now):
+            if inbound.update_key and not await first_time(session, inbound.update_key, now):
                 log.info("update %s already handled; dropped", inbound.update_key)
                 return []
-            identity = await find_identity(session, inbound.channel, inbound.user_id)
+            identity, consultation = await identity_and_round(
+                session, inbound.channel, inbound.user_id)
             if identity is not None:
-                identity.last_seen_at = now
-                identity.chat_id = inbound.chat_id
-                identity.member.unreachable_at = None  # they wrote: reachable again
+                seen(identity, inbound.chat_id, now)
             ctx = Context(
                 session=session,
                 inbound=inbound,
@@ -177,7 +174,7 @@ class ConversationEngine:
                 tz=self._tz,
                 limits=self._limits,
                 identity=identity,
-                consultation=await current_consultation(session),
+                consultation=consultation,
             )
             out = await route(ctx)
             if not ctx.caps.buttons:
@@ -193,14 +190,6 @@ class ConversationEngine:
             (time.perf_counter() - started) * 1000,
         )
         return out
-
-
-async def _first_time(session: AsyncSession, key: str, now: datetime) -> bool:
-    """Record the update as handled; False if it already was (platforms deliver at least once)."""
-    if await session.get(HandledUpdate, key) is not None:
-        return False
-    session.add(HandledUpdate(key=key, handled_at=now))
-    return True
 
 
 def where(error: BaseException) -> str:

@@ -56,7 +56,7 @@ async def post(
     On a channel without buttons the member answers by number, so the last numbered menu
     each person is shown is remembered here, the one place that sets it."""
     to_sender = [item for item in out if isinstance(item, Reply)]
-    _queue(session, sender, to_sender, now)
+    queued = _messages(sender, to_sender)
     await _remember_last_menu(session, sender, to_sender, caps)
     for item in out:
         if isinstance(item, Notify):
@@ -65,20 +65,22 @@ async def post(
                 log.info("member %s has no chat on a running channel; notice not queued",
                          item.member_id)
                 continue
-            _queue(session, target, [item.reply], now)
+            queued += _messages(target, [item.reply])
             await _remember_last_menu(session, target, [item.reply], caps)
+    await store.add(session, queued, now)
 
 
-def _queue(session: AsyncSession, target: Target, replies: Sequence[Reply], now: Any) -> None:
+def _messages(target: Target, replies: Sequence[Reply]) -> list[store.Message]:
     """One row per message: a reply that asks for a file becomes its text, then the file
     (built when it is sent), so a failure of one never sends the other twice."""
+    found = []
     for reply in replies:
         parts = [reply]
         if reply.export is not None and (reply.text or reply.buttons):
             parts = [replace(reply, export=None), Reply("", export=reply.export)]
-        for part in parts:
-            store.add(session, target.channel, target.chat_id, reply_to_json(part), now,
-                      member_id=target.member_id)
+        found += [store.Message(target.channel, target.chat_id, reply_to_json(part),
+                                target.member_id) for part in parts]
+    return found
 
 
 async def _remember_last_menu(

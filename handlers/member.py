@@ -146,7 +146,7 @@ async def comment_text(ctx: Context) -> list[Outgoing]:
     section = await section_at(ctx.session, consultation.id, progress.section_position)
     if section is None:
         return [Reply(strings.TEXT_AT_FINISH, buttons=((Button.to(strings.BTN_TOC, Contents(1)),),))]
-    existing = await store.get_comment(ctx.session, ctx.member.id, section.id)
+    existing = await store.get_comment(ctx.session, ctx.member.id, section.id, for_update=True)
     if existing is not None and len(existing.text) + len(text) > ctx.limits.max_comment_chars:
         return [
             Reply(
@@ -155,7 +155,8 @@ async def comment_text(ctx: Context) -> list[Outgoing]:
                 )
             )
         ]
-    comment = await store.add_text(ctx.session, ctx.member, section, text, _source(ctx), ctx.now)
+    comment = await store.add_text(ctx.session, ctx.member, section, text, _source(ctx), ctx.now,
+                                   comment=existing)
     count = await section_count(ctx.session, consultation.id)
     nav = [Button.to(strings.BTN_TOC, Contents(1))]
     if section.position < count:

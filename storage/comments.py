@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -48,12 +48,9 @@ async def get_comment(
     session: AsyncSession, member_id: int, section_id: int, *, for_update: bool = False
 ) -> Comment | None:
     """`for_update` locks the row (PostgreSQL) so two workers appending text to the same
-    comment cannot overwrite each other's text; SQLite's writer lock already does that."""
-    query = (
-        select(Comment)
-        .where(Comment.member_id == member_id, Comment.section_id == section_id)
-        .options(selectinload(Comment.parts))
-    )
+    comment cannot overwrite each other's text; SQLite's writer lock already does that.
+    The comment's parts are not loaded: the text is kept equal to them on every write."""
+    query = select(Comment).where(Comment.member_id == member_id, Comment.section_id == section_id)
     if for_update:
         query = query.with_for_update(of=Comment)
     result = await session.execute(query)
@@ -93,12 +90,23 @@ async def set_choice(
 
 
 async def add_text(
-    session: AsyncSession, member: Member, section: Section, text: str, source: str, now: datetime
+    session: AsyncSession,
+    member: Member,
+    section: Section,
+    text: str,
+    source: str,
+    now: datetime,
+    *,
+    comment: Comment | None = None,
 ) -> Comment:
-    """Several messages on one section add up to one comment."""
-    comment = await _comment_for(session, member, section, now)
-    comment.parts.append(CommentPart(source=source, text=text, created_at=now))
-    comment.text = PART_SEPARATOR.join(part.text for part in comment.parts)
+    """Several messages on one section add up to one comment (`comment`: already read,
+    locked, by the caller). Its text is its parts joined, appended to without reading them."""
+    if comment is None:
+        comment = await _comment_for(session, member, section, now)
+    if comment.id is None:
+        await session.flush()
+    session.add(CommentPart(comment_id=comment.id, source=source, text=text, created_at=now))
+    comment.text = f"{comment.text}{PART_SEPARATOR}{text}" if comment.text else text
     comment.updated_at = now
     comment.cell_id = member.cell_id
     await session.flush()
@@ -127,7 +135,7 @@ async def edit_part(session: AsyncSession, part: CommentPart, text: str, now: da
 
 
 async def clear_text(session: AsyncSession, comment: Comment, now: datetime) -> None:
-    comment.parts.clear()
+    await session.execute(delete(CommentPart).where(CommentPart.comment_id == comment.id))
     comment.text = ""
     comment.updated_at = now
     await session.flush()

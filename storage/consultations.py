@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from weakref import WeakKeyDictionary
 
-from sqlalchemy import func, select
+from sqlalchemy import ScalarSelect, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from content import strings
@@ -69,45 +71,71 @@ async def create_consultation(
     return consultation
 
 
+def current_id() -> ScalarSelect[int]:
+    """The newest consultation's id, as a subquery: loading a new draft supersedes the last."""
+    return (
+        select(Consultation.id)
+        .order_by(Consultation.created_at.desc(), Consultation.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
 async def current_consultation(session: AsyncSession) -> Consultation | None:
     """The newest consultation: loading a new draft supersedes the previous one."""
-    result = await session.execute(
-        select(Consultation).order_by(Consultation.created_at.desc(), Consultation.id.desc()).limit(1)
-    )
+    result = await session.execute(select(Consultation).where(Consultation.id == current_id()))
     return result.scalar_one_or_none()
+
+
+@dataclass(frozen=True)
+class _Draft:
+    """A round's sections, read once: a draft never changes after its round is opened."""
+
+    sections: tuple[Section, ...]
+    by_id: dict[int, Section]
+
+
+# Per database engine (tests run many databases in one process), per consultation id.
+# Sections are immutable rows, so there is nothing to invalidate: a new draft is a new
+# consultation with new ids. Bounded by the number of rounds ever opened.
+_drafts: WeakKeyDictionary[Any, dict[int, _Draft]] = WeakKeyDictionary()
+
+
+async def _draft(session: AsyncSession, consultation_id: int) -> _Draft:
+    cache = _drafts.setdefault(session.get_bind(), {})
+    draft = cache.get(consultation_id)
+    if draft is None:
+        result = await session.execute(
+            select(Section).where(Section.consultation_id == consultation_id)
+            .order_by(Section.position)
+        )
+        sections = tuple(result.scalars())
+        for section in sections:
+            session.expunge(section)  # shared by every later unit of work, read-only
+        draft = _Draft(sections, {s.id: s for s in sections})
+        if sections:  # a round being created in this very transaction is not cached
+            cache[consultation_id] = draft
+    return draft
 
 
 async def list_sections(session: AsyncSession, consultation_id: int) -> list[Section]:
-    result = await session.execute(
-        select(Section).where(Section.consultation_id == consultation_id).order_by(Section.position)
-    )
-    return list(result.scalars())
+    return list((await _draft(session, consultation_id)).sections)
 
 
 async def section_count(session: AsyncSession, consultation_id: int) -> int:
-    result = await session.execute(
-        select(func.count()).select_from(Section).where(Section.consultation_id == consultation_id)
-    )
-    return int(result.scalar_one())
+    return len((await _draft(session, consultation_id)).sections)
 
 
 async def section_at(session: AsyncSession, consultation_id: int, position: int) -> Section | None:
-    result = await session.execute(
-        select(Section).where(
-            Section.consultation_id == consultation_id, Section.position == position
-        )
-    )
-    return result.scalar_one_or_none()
+    sections = (await _draft(session, consultation_id)).sections
+    return sections[position - 1] if 1 <= position <= len(sections) else None
 
 
 async def section_by_id(
     session: AsyncSession, consultation_id: int, section_id: int
 ) -> Section | None:
     """A section of this consultation only: a button from an older round finds nothing."""
-    section = await session.get(Section, section_id)
-    if section is None or section.consultation_id != consultation_id:
-        return None
-    return section
+    return (await _draft(session, consultation_id)).by_id.get(section_id)
 
 
 def is_open(consultation: Consultation, now: datetime) -> bool:

@@ -9,9 +9,28 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
-from storage.models import Cell, Identity, LinkAttempt, LinkedBy, Member
+from storage.consultations import current_consultation, current_id
+from storage.models import Cell, Consultation, Identity, LinkAttempt, LinkedBy, Member
 
 MAX_FAILED_CODES_PER_HOUR = 5
+
+
+async def identity_and_round(
+    session: AsyncSession, channel: str, user_id: str
+) -> tuple[Identity | None, Consultation | None]:
+    """Who is writing, and the current round, in one query (the start of every update)."""
+    result = await session.execute(
+        select(Identity, Consultation)
+        .where(Identity.channel == channel, Identity.user_id == user_id)
+        .outerjoin(Consultation, Consultation.id == current_id())
+        .options(
+            joinedload(Identity.member).joinedload(Member.cell).joinedload(Cell.organization)
+        )
+    )
+    row = result.one_or_none()
+    if row is None:
+        return None, await current_consultation(session)
+    return row[0], row[1]
 
 
 async def find_identity(session: AsyncSession, channel: str, user_id: str) -> Identity | None:
@@ -26,6 +45,18 @@ async def find_identity(session: AsyncSession, channel: str, user_id: str) -> Id
 
 
 _WITH_CELL = joinedload(Member.cell).joinedload(Cell.organization)
+# "Most recently used" only orders a member's chats (where reminders go): minutes are
+# precise enough, and most updates then write nothing to the identity at all.
+SEEN_PRECISION = timedelta(minutes=1)
+
+
+def seen(identity: Identity, chat_id: str, now: datetime) -> None:
+    """The member wrote from this chat now: reachable again, and their latest chat."""
+    if identity.chat_id != chat_id or now - identity.last_seen_at >= SEEN_PRECISION:
+        identity.last_seen_at = now
+        identity.chat_id = chat_id
+    if identity.member.unreachable_at is not None:
+        identity.member.unreachable_at = None
 
 
 async def member_by_phone(session: AsyncSession, phone: str) -> Member | None:

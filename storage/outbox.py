@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -25,17 +25,25 @@ class Claimed:
     attempts: int
 
 
-def add(
-    session: AsyncSession,
-    channel: str,
-    chat_id: str,
-    reply: dict[str, Any],
-    now: datetime,
-    *,
-    member_id: int | None = None,
-) -> None:
-    session.add(OutboxMessage(channel=channel, chat_id=chat_id, member_id=member_id, reply=reply,
-                              created_at=now, status=OutboxStatus.PENDING, attempts=0))
+@dataclass(frozen=True)
+class Message:
+    """One message to queue: where it goes and what it says (a Reply as JSON)."""
+
+    channel: str
+    chat_id: str
+    reply: dict[str, Any]
+    member_id: int | None = None
+
+
+async def add(session: AsyncSession, messages: Sequence[Message], now: datetime) -> None:
+    """Queue messages in one statement (an event's replies are written with its effects)."""
+    if not messages:
+        return
+    await session.execute(insert(OutboxMessage), [
+        {"channel": m.channel, "chat_id": m.chat_id, "member_id": m.member_id, "reply": m.reply,
+         "created_at": now, "status": OutboxStatus.PENDING, "attempts": 0}
+        for m in messages
+    ])
 
 
 def _due(now: datetime) -> Any:

@@ -90,8 +90,9 @@ def poison(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """A handler bug that strikes one member's comment, every time it is handled."""
     add_text = comments.add_text
 
-    async def broken(session: Any, member: Any, section: Any, text: str, *args: Any) -> Any:
-        saved = await add_text(session, member, section, text, *args)  # half done, then:
+    async def broken(session: Any, member: Any, section: Any, text: str, *args: Any,
+                     **options: Any) -> Any:
+        saved = await add_text(session, member, section, text, *args, **options)  # half done, then:
         if text == POISON:
             raise KeyError("section")
         return saved
@@ -198,7 +199,7 @@ async def test_a_parked_comment_is_saved_by_a_replay_once_fixed(
     await load_sample(settings)
     add_text = comments.add_text
 
-    async def broken(*args: Any) -> Any:
+    async def broken(*args: Any, **options: Any) -> Any:
         raise KeyError("section")
 
     monkeypatch.setattr(comments, "add_text", broken)

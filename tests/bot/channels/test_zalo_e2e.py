@@ -396,8 +396,9 @@ async def test_a_comment_that_breaks_a_handler_is_parked_with_a_200_and_others_g
     code = await load_sample(settings)
     add_text = comments.add_text
 
-    async def broken(session: Any, member: Any, section: Any, text: str, *rest: Any) -> Any:
-        saved = await add_text(session, member, section, text, *rest)
+    async def broken(session: Any, member: Any, section: Any, text: str, *rest: Any,
+                     **options: Any) -> Any:
+        saved = await add_text(session, member, section, text, *rest, **options)
         if "hỏng" in text:
             raise KeyError("section")  # after a half-done write, which must not stay
         return saved
