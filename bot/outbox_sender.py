@@ -36,6 +36,9 @@ MAX_ATTEMPTS = 300
 RETRY_CAP = 300.0
 IN_FLIGHT = 200  # messages taken but not yet sent, per channel and process
 SETTLE_TRIES = 5
+# Sent messages are marked together, this long after the first of them left: one write
+# for a burst instead of one per message (a crash in between resends them, rarely).
+SETTLE_BATCH = 0.02
 
 
 class Exports:
@@ -77,6 +80,8 @@ class OutboxSender:
         self._poll_every = poll_every  # rows written by other processes are found this often
         self._retry_base = retry_base
         self._wake = asyncio.Event()
+        self._sent: list[int] = []  # left the channel, not marked yet
+        self._marking: asyncio.Task[None] | None = None
         self._chats: dict[str, deque[store.Claimed]] = {}
         self._workers: set[asyncio.Task[None]] = set()
 
@@ -129,8 +134,10 @@ class OutboxSender:
                 if not await self._send(message):
                     later = [m.id for m in claimed if m.id > message.id]
                     await self._release(later, self._retry_at(message.attempts + 1))
+                    await self._flush_sent()
                     return sent
                 sent += 1
+            await self._flush_sent()
         return sent
 
     def _in_flight(self) -> int:
@@ -194,13 +201,13 @@ class OutboxSender:
             await self.channel.send(message.chat_id, reply)
         except ChatUnreachable:
             log.info("outbox %d: %s chat unreachable; not sent", message.id, self.name)
-            await self._settle(message.id, OutboxStatus.UNREACHABLE)
+            await self._settle([message.id], OutboxStatus.UNREACHABLE)
             return True
         except (Undeliverable, KeyError, TypeError, ValueError) as error:
             # Refused for good by the platform, or a row this code cannot read.
             log.error("outbox %d: %s refused it (%s); not delivered", message.id, self.name,
                       type(error.__cause__ or error).__name__)
-            await self._settle(message.id, OutboxStatus.FAILED)
+            await self._settle([message.id], OutboxStatus.FAILED)
             return True
         except asyncio.CancelledError:
             raise
@@ -209,37 +216,52 @@ class OutboxSender:
             if attempts >= MAX_ATTEMPTS:
                 log.error("outbox %d: %s failed %d times (%s); not delivered", message.id,
                           self.name, attempts, type(error).__name__)
-                await self._settle(message.id, OutboxStatus.FAILED)
+                await self._settle([message.id], OutboxStatus.FAILED)
                 return True
             log.warning("outbox %d: not sent to %s (%s); tried again later", message.id,
                         self.name, type(error).__name__)
             await self._release([message.id], self._retry_at(attempts), failed=1)
             return False
-        await self._settle(message.id, OutboxStatus.SENT)
+        self._mark_sent(message.id)
         return True
+
+    def _mark_sent(self, message_id: int) -> None:
+        self._sent.append(message_id)
+        if self._marking is None or self._marking.done():
+            self._marking = asyncio.ensure_future(self._mark_soon())
+
+    async def _mark_soon(self) -> None:
+        await asyncio.sleep(SETTLE_BATCH)
+        await self._flush_sent()
+
+    async def _flush_sent(self) -> None:
+        while self._sent:
+            ids, self._sent = self._sent, []
+            await self._settle(ids, OutboxStatus.SENT)
+        self._wake.set()  # a chat's next message may be taken now
 
     def _retry_at(self, attempts: int) -> datetime:
         return self._clock.now() + timedelta(
             seconds=backoff(attempts, self._retry_base, RETRY_CAP))
 
-    async def _settle(self, message_id: int, status: OutboxStatus) -> None:
-        """Mark it, even while stopping: a sent message left unmarked is sent again."""
+    async def _settle(self, ids: Sequence[int], status: OutboxStatus) -> None:
+        """Mark them, even while stopping: a sent message left unmarked is sent again."""
         for attempt in range(1, SETTLE_TRIES + 1):
             try:
-                await asyncio.shield(self._write_settle(message_id, status))
+                await asyncio.shield(self._write_settle(ids, status))
                 return
             except asyncio.CancelledError:
                 raise
             except Exception as error:  # noqa: BLE001 - busy database: try again shortly
                 if attempt == SETTLE_TRIES:
-                    log.error("outbox %d: sent but not marked (%s); may be sent again",
-                              message_id, type(error).__name__)
+                    log.error("outbox: %d sent but not marked (%s); may be sent again",
+                              len(ids), type(error).__name__)
                     return
                 await asyncio.sleep(backoff(attempt, 0.2))
 
-    async def _write_settle(self, message_id: int, status: OutboxStatus) -> None:
+    async def _write_settle(self, ids: Sequence[int], status: OutboxStatus) -> None:
         async with UnitOfWork(self._sessions) as uow:
-            await store.settle(uow.session, [message_id], status, self._clock.now())
+            await store.settle(uow.session, ids, status, self._clock.now())
             await uow.commit()
 
     async def _release(self, ids: Sequence[int], retry_at: datetime | None,
@@ -259,6 +281,7 @@ class OutboxSender:
         for task in self._workers:
             task.cancel()
         await asyncio.gather(*self._workers, return_exceptions=True)
+        await self._flush_sent()
         if queued:
             try:
                 await self._release(queued, None)
