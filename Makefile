@@ -43,6 +43,7 @@ $(VENV)/.bench-installed: $(STAMP)
 
 bench: $(VENV)/.bench-installed
 	$(BIN)/python -m bench
+	$(BIN)/python -m bench.grouping --write
 
 lint: $(STAMP)
 	$(BIN)/ruff check bot handlers storage content tests
