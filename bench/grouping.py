@@ -160,13 +160,16 @@ def table(rows: Sequence[Row], sections: dict[str, list[tuple[str, str]]]) -> li
     return lines
 
 
-def write(lines: Sequence[str], path: Path) -> None:
+def write(
+    lines: Sequence[str], path: Path, *, begin: str = BEGIN, end: str = END,
+    title: str = "Grouping comments: precision and recall",
+) -> None:
     """Replace the block between the markers (or add it at the end)."""
-    block = "\n".join([BEGIN, "## Grouping comments: precision and recall", "", *lines, END])
+    block = "\n".join([begin, f"## {title}", "", *lines, end])
     text = path.read_text(encoding="utf-8") if path.exists() else ""
-    if BEGIN in text and END in text:
-        head, rest = text.split(BEGIN, 1)
-        text = head + block + rest.split(END, 1)[1]
+    if begin in text and end in text:
+        head, rest = text.split(begin, 1)
+        text = head + block + rest.split(end, 1)[1]
     else:
         text = text.rstrip("\n") + "\n\n" + block + "\n"
     path.write_text(text, encoding="utf-8")
