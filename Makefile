@@ -27,7 +27,11 @@ test: test-imports test-sqlite test-postgres
 test-imports: $(STAMP)
 	$(BIN)/lint-imports
 
+# The compiled report's test converts the .docx with LibreOffice; CI installs it when root.
 test-sqlite: $(STAMP)
+	@command -v libreoffice >/dev/null || [ "$$(id -u)" != 0 ] || ! command -v apt-get >/dev/null || \
+	  { apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    libreoffice-writer-nogui poppler-utils >/dev/null; }
 	$(BIN)/pytest
 
 test-postgres: $(STAMP)
@@ -43,6 +47,8 @@ $(VENV)/.bench-installed: $(STAMP)
 
 bench: $(VENV)/.bench-installed
 	$(BIN)/python -m bench
+	$(BIN)/python -m bench.grouping --write
+	$(BIN)/python -m bench.compile_report --write
 
 lint: $(STAMP)
 	$(BIN)/ruff check bot handlers storage content tests

@@ -11,7 +11,14 @@ from typing import Annotated, TypeVar
 
 import typer
 
-from bot import bootstrap, deadletter_commands, office_commands, reminder_commands, runner
+from bot import (
+    bootstrap,
+    compile_commands,
+    deadletter_commands,
+    office_commands,
+    reminder_commands,
+    runner,
+)
 from bot.bootstrap import App
 from bot.channels.render import render
 from bot.config import Settings
@@ -32,6 +39,8 @@ reminders_app = typer.Typer(help=strings.HELP_REMINDERS, no_args_is_help=True)
 app.add_typer(reminders_app, name="reminders")
 dead_app = typer.Typer(help=strings.HELP_DEADLETTERS, invoke_without_command=True)
 app.add_typer(dead_app, name="deadletters")
+compile_app = typer.Typer(help=strings.HELP_COMPILE, no_args_is_help=True)
+app.add_typer(compile_app, name="compile")
 
 T = TypeVar("T")
 
@@ -276,6 +285,83 @@ def deadletters_replay(
     force: Annotated[bool, typer.Option(help=strings.HELP_DEAD_FORCE)] = False,
 ) -> None:
     typer.echo(_run(lambda instance: deadletter_commands.replay(instance, letter_id, force=force)))
+
+
+def _office_lines(job: Callable[[App], Awaitable[list[str]]]) -> None:
+    try:
+        lines = _run(job)
+    except office_commands.CommandError as error:
+        raise _fail(str(error)) from None
+    for line in lines:
+        typer.echo(line)
+
+
+@compile_app.command("group", help=strings.HELP_COMPILE_GROUP)
+def compile_group() -> None:
+    _office_lines(compile_commands.group)
+
+
+@compile_app.command("list", help=strings.HELP_COMPILE_LIST)
+def compile_list(
+    section: Annotated[int | None, typer.Option(help=strings.HELP_COMPILE_SECTION)] = None,
+    undecided: Annotated[bool, typer.Option("--undecided", help=strings.HELP_COMPILE_UNDECIDED)] = False,
+    full: Annotated[bool, typer.Option("--full", help=strings.HELP_COMPILE_FULL)] = False,
+) -> None:
+    _office_lines(lambda i: compile_commands.list_groups(i, section, undecided, full))
+
+
+@compile_app.command("move", help=strings.HELP_COMPILE_MOVE)
+def compile_move(
+    item: Annotated[int, typer.Argument(help=strings.HELP_COMPILE_ITEM)],
+    to: Annotated[int, typer.Option("--to", help=strings.HELP_COMPILE_TO)],
+) -> None:
+    _office_lines(lambda i: compile_commands.move(i, item, to))
+
+
+@compile_app.command("split", help=strings.HELP_COMPILE_SPLIT)
+def compile_split(
+    group: Annotated[int, typer.Argument(help=strings.HELP_COMPILE_GROUP_ID)],
+    items: Annotated[list[int], typer.Argument(help=strings.HELP_COMPILE_SPLIT_ITEMS)],
+) -> None:
+    _office_lines(lambda i: compile_commands.split(i, group, items))
+
+
+@compile_app.command("merge", help=strings.HELP_COMPILE_MERGE)
+def compile_merge(
+    group: Annotated[int, typer.Argument(help=strings.HELP_COMPILE_GROUP_ID)],
+    other: Annotated[int, typer.Argument(help=strings.HELP_COMPILE_GROUP_ID)],
+) -> None:
+    _office_lines(lambda i: compile_commands.merge(i, group, other))
+
+
+@compile_app.command("decide", help=strings.HELP_COMPILE_DECIDE)
+def compile_decide(
+    group: Annotated[int, typer.Argument(help=strings.HELP_COMPILE_GROUP_ID)],
+    outcome: Annotated[str, typer.Argument(help=strings.HELP_COMPILE_OUTCOME)],
+    explanation: Annotated[str, typer.Argument(help=strings.HELP_COMPILE_EXPLANATION)],
+    by: Annotated[str | None, typer.Option(help=strings.HELP_COMPILE_BY)] = None,
+) -> None:
+    try:
+        chosen = compile_commands.parse_outcome(outcome)
+    except office_commands.CommandError as error:
+        raise _fail(str(error)) from None
+    _office_lines(lambda i: compile_commands.decide(i, group, chosen, explanation, by))
+
+
+@compile_app.command("progress", help=strings.HELP_COMPILE_PROGRESS)
+def compile_progress() -> None:
+    _office_lines(compile_commands.progress)
+
+
+@app.command(help=strings.HELP_REPORT)
+def report(
+    out: Annotated[Path, typer.Option("--out", help=strings.HELP_EXPORT_OUT)],
+    fmt: Annotated[
+        compile_commands.ReportFormat, typer.Option("--format", help=strings.HELP_REPORT_FORMAT)
+    ] = compile_commands.ReportFormat.DOCX,
+    named: Annotated[bool, typer.Option("--named", help=strings.HELP_REPORT_NAMED)] = False,
+) -> None:
+    _office_lines(lambda i: compile_commands.report(i, fmt, out, named))
 
 
 def main() -> None:

@@ -54,6 +54,13 @@ class Settings(BaseSettings):
     # first, another one (or the same after a restart) sends it once this has passed.
     outbox_lease_seconds: float = Field(default=30, gt=0)
 
+    # The compiled report's heading (gopy report): the issuing body under its parent, the
+    # short name in its number ("Số …-BC/ĐUK") and the place before the date.
+    report_issuer_parent: str = "ĐẢNG BỘ TỈNH TRÀ VINH"
+    report_issuer: str = "ĐẢNG ỦY KHỐI CÁC CƠ QUAN VÀ DOANH NGHIỆP"
+    report_issuer_short: str = "ĐUK"
+    report_place: str = "Trà Vinh"
+
     @field_validator(
         "telegram_bot_token", "telegram_webhook_url", "telegram_webhook_secret",
         "zalo_bot_token", "zalo_webhook_url", "zalo_webhook_secret", mode="before",

@@ -576,3 +576,118 @@ CLI_DEAD_DONE = (
     "Đã xử lý lại tin #{id}: {replies} trả lời đã lưu, bot đang chạy sẽ gửi đi "
     "(hoặc gửi khi bot khởi động)."
 )
+
+# ---- Compiling (gopy compile / gopy report): tổng hợp, tiếp thu, giải trình ----------
+OUTCOMES = {  # storage.decisions.Outcome value → how the report and the Office name it
+    "tiep-thu": "Tiếp thu",
+    "tiep-thu-mot-phan": "Tiếp thu một phần",
+    "giai-trinh": "Giải trình",
+    "khong-tiep-thu": "Không tiếp thu",
+    "ghi-nhan": "Ghi nhận",
+}
+HELP_COMPILE = "Tổng hợp ý kiến: nhóm các ý kiến giống nhau, sửa nhóm, ghi quyết định tiếp thu, giải trình."
+HELP_COMPILE_GROUP = (
+    "Nhóm lại các ý kiến của từng mục (giữ nguyên những ý kiến Văn phòng đã tự xếp và "
+    "những nhóm đã có quyết định)."
+)
+HELP_COMPILE_LIST = "Danh sách nhóm ý kiến: mỗi nhóm một số, kèm số hiệu từng ý kiến để chuyển, tách."
+HELP_COMPILE_SECTION = "Chỉ mục có thứ tự này (như trong gopy draft show)."
+HELP_COMPILE_UNDECIDED = "Chỉ những nhóm chưa có quyết định."
+HELP_COMPILE_FULL = "In cả nội dung từng ý kiến."
+HELP_COMPILE_MOVE = "Chuyển một ý kiến sang nhóm khác (cùng mục); lần nhóm lại sau giữ nguyên."
+HELP_COMPILE_ITEM = "Số hiệu ý kiến (cột # trong gopy compile list --full)."
+HELP_COMPILE_TO = "Số nhóm nhận ý kiến."
+HELP_COMPILE_SPLIT = "Tách một số ý kiến ra khỏi nhóm thành nhóm mới."
+HELP_COMPILE_SPLIT_ITEMS = "Số hiệu các ý kiến tách ra."
+HELP_COMPILE_MERGE = "Gộp nhóm thứ hai vào nhóm thứ nhất."
+HELP_COMPILE_DECIDE = "Ghi (hoặc sửa) quyết định về một nhóm ý kiến, kèm giải thích."
+HELP_COMPILE_GROUP_ID = "Số nhóm."
+HELP_COMPILE_OUTCOME = "tiep-thu | tiep-thu-mot-phan | giai-trinh | khong-tiep-thu | ghi-nhan"
+HELP_COMPILE_EXPLANATION = "Nội dung tiếp thu hoặc lý do giải trình (bắt buộc)."
+HELP_COMPILE_BY = "Số điện thoại của cán bộ Văn phòng quyết định (ghi vào nhật ký)."
+HELP_COMPILE_PROGRESS = "Mỗi mục còn bao nhiêu nhóm ý kiến chưa có quyết định."
+HELP_REPORT = "Báo cáo tổng hợp ý kiến đóng góp (.docx để trình, .xlsx mỗi nhóm một dòng)."
+HELP_REPORT_FORMAT = "docx hoặc xlsx."
+HELP_REPORT_NAMED = "Ghi cả họ tên đảng viên nêu ý kiến (mặc định chỉ ghi chi bộ, đảng bộ)."
+CLI_COMPILE_GROUPED = (
+    "Đã nhóm {items} ý kiến của {sections} mục thành {groups} nhóm "
+    "({kept} ý kiến giữ nguyên chỗ do Văn phòng đã xếp hoặc nhóm đã có quyết định)."
+)
+CLI_COMPILE_SECTION_HEAD = "\n== Mục {number} {title} — {groups} nhóm, {undecided} chưa quyết định"
+CLI_COMPILE_GROUP_LINE = "  [{id}] {kind} · {people} ý kiến · {decision}\n      {text}"
+CLI_COMPILE_GROUP_PLACES = "      Nơi nêu: {places}"
+CLI_COMPILE_GROUP_CHOICES = "      Lựa chọn: {choices}"
+CLI_COMPILE_ITEM_LINE = "      #{id} {cell}{member}: {text}"
+CLI_COMPILE_KIND = {"member": "đảng viên", "cell": "ý kiến chi bộ"}
+CLI_COMPILE_UNDECIDED = "chưa quyết định"
+CLI_COMPILE_DECISION = "{outcome} (lần sửa {version}, {by})"
+CLI_COMPILE_NONE = "Chưa có nhóm nào: chạy gopy compile group trước."
+CLI_COMPILE_MOVED = "Đã chuyển ý kiến #{item} sang nhóm [{group}]."
+CLI_COMPILE_SPLITTED = "Đã tách {count} ý kiến khỏi nhóm [{group}] thành nhóm mới [{new}]."
+CLI_COMPILE_MERGED = "Đã gộp nhóm [{other}] vào nhóm [{group}]."
+CLI_COMPILE_DECIDED = "Nhóm [{group}]: {outcome} (lần {version})."
+CLI_COMPILE_PROGRESS_LINE = "{number:>8} {title:<60} {decided:>4}/{groups:<4} còn {undecided}"
+CLI_COMPILE_PROGRESS_TOTAL = "Toàn bộ: {decided}/{groups} nhóm đã có quyết định, còn {undecided}."
+CLI_COMPILE_NO_GROUP = "Không có nhóm [{0}]."
+CLI_COMPILE_NO_ITEM = "Không có ý kiến #{0}."
+CLI_COMPILE_NOT_IN_GROUP = "Có ý kiến không thuộc nhóm [{0}]; xem gopy compile list --full."
+CLI_COMPILE_SPLIT_ALL = "Không thể tách hết ý kiến khỏi nhóm [{0}]: hãy để lại ít nhất một."
+CLI_COMPILE_SAME_GROUP = "Hai số nhóm trùng nhau [{0}]."
+CLI_COMPILE_BOTH_DECIDED = (
+    "Cả hai nhóm đều đã có quyết định; sửa cho thống nhất rồi gộp, hoặc chuyển từng ý kiến "
+    "(nhóm [{0}])."
+)
+CLI_COMPILE_OTHER_SECTION = "Nhóm [{0}] thuộc mục khác hoặc loại khác (đảng viên / chi bộ)."
+CLI_COMPILE_NOT_OFFICE = "Đồng chí {0} không thuộc Văn phòng: chỉ Văn phòng ghi quyết định."
+CLI_COMPILE_NO_EXPLANATION = "Cần ghi nội dung tiếp thu hoặc lý do giải trình cho nhóm [{0}]."
+CLI_COMPILE_BAD_OUTCOME = "Quyết định không hợp lệ: {value}. Chọn một trong: {choices}."
+CLI_COMPILE_UNKNOWN_PHONE = "Không có ai số điện thoại {phone} trong danh sách."
+CLI_REPORT_WRITTEN = "Đã ghi báo cáo vào {path} ({groups} nhóm ý kiến, {sections} mục)."
+
+# ---- The compiled report (.docx / .xlsx) ---------------------------------------------
+REPORT_PARTY = "ĐẢNG CỘNG SẢN VIỆT NAM"
+REPORT_NUMBER = "Số       -BC/{short}"
+REPORT_PLACE_DATE = "{place}, ngày {day} tháng {month} năm {year}"
+REPORT_KIND = "BÁO CÁO"
+REPORT_TITLE = "Tổng hợp ý kiến đóng góp dự thảo {title}"
+REPORT_INTRO = (
+    "Thực hiện Công văn số 307-CV/ĐUK của Ban Thường vụ Đảng ủy Khối về việc lấy ý kiến "
+    "đóng góp dự thảo, Văn phòng tổng hợp ý kiến đóng góp của các chi bộ, đảng bộ cơ sở "
+    "và đảng viên, đề xuất tiếp thu, giải trình như sau:"
+)
+REPORT_PART_FIGURES = "I. TÌNH HÌNH GÓP Ý"
+REPORT_FIGURES = (
+    "{organizations} đảng bộ, chi bộ cơ sở với {cells}/{cells_total} chi bộ có ý kiến "
+    "đóng góp; {submitted}/{cells_total} chi bộ đã chốt gửi ý kiến; {members}/{members_total} "
+    "đảng viên tham gia góp ý."
+)
+REPORT_FIGURES_TABLE_HEAD = ("Mục", "Số ý kiến", "Có nội dung", "Ý kiến chi bộ")
+REPORT_PART_SECTIONS = "II. Ý KIẾN ĐÓNG GÓP VÀ ĐỀ XUẤT TIẾP THU, GIẢI TRÌNH THEO TỪNG MỤC"
+REPORT_SECTION = "{index}. Mục {number} {title}"
+REPORT_SECTION_FIGURES = (
+    "{answers} đảng viên cho ý kiến ({choices}); {with_text} ý kiến có nội dung; "
+    "{opinions} ý kiến của chi bộ."
+)
+REPORT_SECTION_EMPTY = "Không có ý kiến bằng văn bản về mục này."
+REPORT_MEMBERS_HEAD = "a) Ý kiến của đảng viên"
+REPORT_CELLS_HEAD = "b) Ý kiến tập thể của chi bộ"
+REPORT_GROUP = "{index}) {text}"
+REPORT_GROUP_WHO = "{count} ý kiến: {places}."
+REPORT_GROUP_WHO_CELLS = "{count} chi bộ: {places}."
+REPORT_GROUP_NAMES = "Đảng viên: {names}."
+REPORT_GROUP_CHOICES = "Lựa chọn của các đồng chí này: {choices}."
+REPORT_DECISION = "Đề xuất: {outcome}. {explanation}"
+REPORT_UNDECIDED = "Đề xuất: chưa có."
+REPORT_NO_CHOICE = "không chọn"
+REPORT_APPENDIX = "PHỤ LỤC"
+REPORT_APPENDIX_TITLE = "Các chi bộ chưa chốt gửi ý kiến"
+REPORT_APPENDIX_NONE = "Tất cả các chi bộ đã chốt gửi ý kiến."
+REPORT_APPENDIX_HEAD = ("STT", "Đảng bộ, chi bộ cơ sở", "Mã chi bộ", "Chi bộ")
+REPORT_RECIPIENTS = ("Nơi nhận:", "- Ban Thường vụ Đảng ủy Khối,", "- Lưu Văn phòng.")
+REPORT_SIGNATURE = ("VĂN PHÒNG ĐẢNG ỦY KHỐI",)
+REPORT_XLSX_SHEET = "Nhóm ý kiến"
+REPORT_XLSX_COLUMNS = (
+    "Thứ tự mục", "Mục số", "Tên mục", "Nhóm", "Loại", "Nội dung tiêu biểu", "Số ý kiến",
+    "Đảng bộ, chi bộ nêu", "Đảng viên nêu", "Lựa chọn", "Đề xuất", "Giải thích",
+    "Người quyết định", "Lúc quyết định", "Lần sửa",
+)
