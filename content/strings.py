@@ -576,3 +576,16 @@ CLI_DEAD_DONE = (
     "Đã xử lý lại tin #{id}: {replies} trả lời đã lưu, bot đang chạy sẽ gửi đi "
     "(hoặc gửi khi bot khởi động)."
 )
+
+# ---- the web console: the link the bot sends ---------------------------------------------
+
+CONSOLE_LINK = (
+    "🔐 Đường dẫn đăng nhập trang quản trị (chỉ dùng được một lần, trong {minutes} phút, "
+    "chỉ cho đồng chí):\n{url}\n\nKhông chuyển tiếp đường dẫn này cho người khác."
+)
+CLI_WEB_LINK = "Đường dẫn đăng nhập cho đồng chí {name} ({minutes} phút, dùng một lần):\n{url}"
+CLI_WEB_NO_MEMBER = "Không có ai số điện thoại {phone} trong danh sách."
+CLI_WEB_NOT_ALLOWED = "Đồng chí {name} không phải Văn phòng hay bí thư chi bộ: không có trang quản trị."
+HELP_WEB = "Trang quản trị trên trình duyệt (Văn phòng, bí thư chi bộ)."
+HELP_WEB_LINK = "In đường dẫn đăng nhập dùng một lần cho một đồng chí Văn phòng hoặc bí thư."
+HELP_WEB_PHONE = "Số điện thoại trong danh sách đảng viên."
