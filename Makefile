@@ -45,7 +45,7 @@ bench: $(VENV)/.bench-installed
 	$(BIN)/python -m bench
 
 lint: $(STAMP)
-	$(BIN)/ruff check bot handlers storage content tests
+	$(BIN)/ruff check bot handlers storage content web tests
 	$(BIN)/mypy
 
 clean:
