@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test test-imports test-sqlite test-postgres chat bench lint clean
+.PHONY: run test chromium test-imports test-sqlite test-postgres chat bench lint clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,7 +22,11 @@ chat: $(STAMP)
 # The import contracts (pyproject.toml's [tool.importlinter]), then the whole suite
 # twice: on SQLite, then on a throwaway PostgreSQL server (installed from Debian's
 # packages when missing and run as root, as in CI).
-test: test-imports test-sqlite test-postgres
+test: test-imports chromium test-sqlite test-postgres
+
+# Debian's chromium for the web console's browser tests (installed when missing and root).
+chromium:
+	scripts/ensure-chromium.sh
 
 test-imports: $(STAMP)
 	$(BIN)/lint-imports
@@ -51,7 +55,7 @@ bench: $(VENV)/.bench-installed
 	$(BIN)/python -m bench.compile_report --write
 
 lint: $(STAMP)
-	$(BIN)/ruff check bot handlers storage content tests
+	$(BIN)/ruff check bot handlers storage content web tests
 	$(BIN)/mypy
 
 clean:

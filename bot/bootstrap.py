@@ -81,6 +81,7 @@ async def build(settings: Settings, clock: Clock | None = None) -> App:
         tz=settings.tz,
         limits=Limits(settings.max_message_chars, settings.max_comment_chars),
         caps={},
+        web_base_url=settings.console_url,
     )
     return App(settings=settings, clock=clock, db=db, sessions=sessions, engine=engine)
 

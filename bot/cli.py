@@ -26,9 +26,12 @@ from bot.reminder_policy import PolicyError, format_policy, parse_policy
 from content import strings
 from content.draft_parser import DraftParseError, parse_draft
 from handlers import views
-from storage import roster
+from handlers.console_link import sign_in_url
+from storage import roster, web_access
 from storage.backup import backup_sqlite
 from storage.consultations import create_consultation, current_consultation, list_sections
+from storage.phones import normalize_phone
+from web.app import add_console
 
 app = typer.Typer(help=strings.HELP_GOPY, no_args_is_help=True)
 draft_app = typer.Typer(help=strings.HELP_DRAFT, no_args_is_help=True)
@@ -41,6 +44,9 @@ dead_app = typer.Typer(help=strings.HELP_DEADLETTERS, invoke_without_command=Tru
 app.add_typer(dead_app, name="deadletters")
 compile_app = typer.Typer(help=strings.HELP_COMPILE, no_args_is_help=True)
 app.add_typer(compile_app, name="compile")
+
+web_app = typer.Typer(help=strings.HELP_WEB, no_args_is_help=True)
+app.add_typer(web_app, name="web")
 
 T = TypeVar("T")
 
@@ -66,7 +72,7 @@ def _fail(message: str) -> typer.Exit:
 @app.command(help=strings.HELP_RUN)
 def run() -> None:
     settings = Settings()
-    asyncio.run(runner.run(settings))
+    asyncio.run(runner.run(settings, pages=add_console))
 
 
 @app.command(help=strings.HELP_CHAT)
@@ -362,6 +368,25 @@ def report(
     named: Annotated[bool, typer.Option("--named", help=strings.HELP_REPORT_NAMED)] = False,
 ) -> None:
     _office_lines(lambda i: compile_commands.report(i, fmt, out, named))
+
+@web_app.command("link", help=strings.HELP_WEB_LINK)
+def web_link(phone: Annotated[str, typer.Option(help=strings.HELP_WEB_PHONE)]) -> None:
+    async def job(instance: App) -> str:
+        number = normalize_phone(phone) or phone
+        async with instance.uow() as uow:
+            member = await web_access.member_by_phone(uow.session, number)
+            if member is None:
+                raise _fail(strings.CLI_WEB_NO_MEMBER.format(phone=phone))
+            if not web_access.may_use_console(member):
+                raise _fail(strings.CLI_WEB_NOT_ALLOWED.format(name=member.full_name))
+            token = web_access.issue_link(uow.session, member, instance.clock.now())
+            await uow.commit()
+        minutes = int(web_access.LINK_LIFETIME.total_seconds() // 60)
+        return strings.CLI_WEB_LINK.format(
+            name=member.full_name, minutes=minutes,
+            url=sign_in_url(instance.settings.console_url, token))
+
+    typer.echo(_run(job))
 
 
 def main() -> None:

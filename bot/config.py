@@ -40,6 +40,14 @@ class Settings(BaseSettings):
     webhook_host: str = "127.0.0.1"
     webhook_port: int = Field(default=8080, ge=1, le=65535)
 
+    # The web console's public address (sign-in links point here); empty: this machine's
+    # WEBHOOK_HOST:WEBHOOK_PORT over http. Cookies are marked Secure when it is https.
+    web_base_url: str | None = None
+    # A console session unused this long is signed out.
+    web_idle_minutes: int = Field(default=60, ge=1, le=24 * 60)
+    # Largest file the console accepts (a draft or a roster), in megabytes.
+    web_upload_max_mb: float = Field(default=10, gt=0, le=200)
+
     # Longest comment a member may send in one message, and in total per section.
     max_message_chars: int = Field(default=4000, ge=100)
     max_comment_chars: int = Field(default=12000, ge=100)
@@ -63,7 +71,8 @@ class Settings(BaseSettings):
 
     @field_validator(
         "telegram_bot_token", "telegram_webhook_url", "telegram_webhook_secret",
-        "zalo_bot_token", "zalo_webhook_url", "zalo_webhook_secret", mode="before",
+        "zalo_bot_token", "zalo_webhook_url", "zalo_webhook_secret", "web_base_url",
+        mode="before",
     )
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
@@ -81,6 +90,13 @@ class Settings(BaseSettings):
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    @property
+    def console_url(self) -> str:
+        """Where the web console is reached, without a trailing slash."""
+        if self.web_base_url:
+            return self.web_base_url.rstrip("/")
+        return f"http://{self.webhook_host}:{self.webhook_port}"
 
     def sqlite_path(self) -> Path | None:
         """The database file when the URL is a SQLite file, else None."""

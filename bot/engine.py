@@ -45,12 +45,14 @@ class ConversationEngine:
         tz: ZoneInfo,
         limits: Limits,
         caps: Mapping[str, ChannelCaps],
+        web_base_url: str = "",
     ) -> None:
         self._factory = session_factory
         self._clock = clock
         self._tz = tz
         self._limits = limits
         self._caps = dict(caps)
+        self._web_base_url = web_base_url
         self._listeners: list[Callable[[], None]] = []
 
     def register(self, channel: str, caps: ChannelCaps) -> None:
@@ -175,6 +177,7 @@ class ConversationEngine:
                 limits=self._limits,
                 identity=identity,
                 consultation=consultation,
+                web_base_url=self._web_base_url,
             )
             out = await route(ctx)
             if not ctx.caps.buttons:

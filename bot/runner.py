@@ -5,11 +5,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from aiohttp import web as aiohttp_web
 from pydantic import SecretStr
 from sqlalchemy import func, select
 
@@ -24,10 +25,14 @@ from bot.scheduler import ReminderScheduler
 from bot.webhook import WebhookServer
 from content import strings
 from content.draft_parser import parse_draft
+from handlers.console_link import sign_in_url
 from handlers.conversation import ChannelCaps, Inbound, Kind
-from storage import identities, roster
+from storage import identities, roster, web_access
 from storage.consultations import create_consultation, current_consultation
-from storage.models import Member
+from storage.models import Member, Role
+
+# The web console's routes (web.app.add_console), handed in by the CLI: bot never imports web.
+ConsolePages = Callable[[aiohttp_web.Application, App], None]
 
 log = logging.getLogger(__name__)
 
@@ -45,13 +50,17 @@ def channel_caps(name: str) -> ChannelCaps:
     return caps[name]
 
 
-async def run(settings: Settings) -> None:
-    """`gopy run`: every configured messenger; with none, the local trial chat."""
+async def run(settings: Settings, pages: ConsolePages | None = None) -> None:
+    """`gopy run`: every configured messenger and the web console; with no messenger, the
+    local trial chat beside the console."""
     if settings.telegram_bot_token is None and settings.zalo_bot_token is None:
         print(strings.TRIAL_NO_TOKEN + "\n")
-        await run_console(settings, phone=None, sample=True)
+        await run_console(settings, phone=None, sample=True, pages=pages)
         return
     app = await bootstrap.build(settings)
+    server = console_server(app, pages)
+    if pages is not None:
+        await server.start()
     stop = asyncio.Event()
     _stop_on_signals(stop)
     channels = messenger_channels(settings)
@@ -62,7 +71,7 @@ async def run(settings: Settings) -> None:
     )
     try:
         scheduler.start()
-        await serve(app, channels, stop)
+        await serve(app, channels, stop, web=server)
     finally:
         await scheduler.shutdown()
         await app.close()
@@ -129,9 +138,20 @@ async def serve(
         await web.stop()
 
 
-async def run_console(settings: Settings, *, phone: str | None, sample: bool = False) -> None:
-    """A chat in this terminal, on the real database and the real conversation core."""
+def console_server(app: App, pages: ConsolePages | None) -> WebhookServer:
+    """The one aiohttp server: webhooks, and the web console when it is given."""
+    add = (lambda server: pages(server, app)) if pages is not None else None
+    return WebhookServer(app.settings.webhook_host, app.settings.webhook_port, pages=add)
+
+
+async def run_console(
+    settings: Settings, *, phone: str | None, sample: bool = False,
+    pages: ConsolePages | None = None,
+) -> None:
+    """A chat in this terminal, on the real database and the real conversation core; the web
+    console beside it when given."""
     app = await bootstrap.build(settings)
+    server = console_server(app, pages)
     if settings.log_level.upper() == "INFO":
         # The terminal is the member's screen here: only problems go to the log.
         logging.getLogger().setLevel(logging.WARNING)
@@ -140,6 +160,9 @@ async def run_console(settings: Settings, *, phone: str | None, sample: bool = F
     try:
         if sample:
             await ensure_sample(app)
+        if pages is not None:
+            await server.start()
+            await print_office_link(app)
         print(strings.TRIAL_HOW_TO + "\n")
         outbox = app.outboxes[console.name]
         await outbox.flush()  # what an earlier run saved but did not show
@@ -156,7 +179,22 @@ async def run_console(settings: Settings, *, phone: str | None, sample: bool = F
                 await app.engine.handle(inbound)
                 await outbox.flush()
     finally:
+        await server.stop()
         await app.close()
+
+
+async def print_office_link(app: App) -> None:
+    """A sign-in link for the first Office member, so a newcomer sees the console at once."""
+    async with app.uow() as uow:
+        office = (await uow.session.execute(
+            select(Member).where(Member.role == Role.OFFICE).order_by(Member.id).limit(1)
+        )).scalar_one_or_none()
+        if office is None:
+            return
+        token = web_access.issue_link(uow.session, office, app.clock.now())
+        await uow.commit()
+    print(strings.TRIAL_CONSOLE.format(
+        url=sign_in_url(app.settings.console_url, token), name=office.full_name) + "\n")
 
 
 async def ensure_sample(app: App) -> None:

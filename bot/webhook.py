@@ -23,10 +23,14 @@ def secret_matches(request: web.Request, header: str, secret: str) -> bool:
 class WebhookServer:
     """Serves POST routes and keeps track of work started after answering."""
 
-    def __init__(self, host: str, port: int) -> None:
+    def __init__(
+        self, host: str, port: int, *, pages: Callable[[web.Application], None] | None = None
+    ) -> None:
         self._host, self._port = host, port
         self._app = web.Application(client_max_size=1024 * 1024)
         self._app.router.add_get("/health", self._health)
+        if pages is not None:  # the web console: its routes come before the catch-all below
+            pages(self._app)
         # One catch-all route and a table, so each messenger can add its own path at any
         # time, even after another one has started the shared server.
         self._routes: dict[str, Route] = {}

@@ -691,3 +691,140 @@ REPORT_XLSX_COLUMNS = (
     "Đảng bộ, chi bộ nêu", "Đảng viên nêu", "Lựa chọn", "Đề xuất", "Giải thích",
     "Người quyết định", "Lúc quyết định", "Lần sửa",
 )
+
+# ---- the web console: the link the bot sends ---------------------------------------------
+
+CONSOLE_LINK = (
+    "🔐 Đường dẫn đăng nhập trang quản trị (chỉ dùng được một lần, trong {minutes} phút, "
+    "chỉ cho đồng chí):\n{url}\n\nKhông chuyển tiếp đường dẫn này cho người khác."
+)
+CLI_WEB_LINK = "Đường dẫn đăng nhập cho đồng chí {name} ({minutes} phút, dùng một lần):\n{url}"
+CLI_WEB_NO_MEMBER = "Không có ai số điện thoại {phone} trong danh sách."
+CLI_WEB_NOT_ALLOWED = "Đồng chí {name} không phải Văn phòng hay bí thư chi bộ: không có trang quản trị."
+HELP_WEB = "Trang quản trị trên trình duyệt (Văn phòng, bí thư chi bộ)."
+HELP_WEB_LINK = "In đường dẫn đăng nhập dùng một lần cho một đồng chí Văn phòng hoặc bí thư."
+HELP_WEB_PHONE = "Số điện thoại trong danh sách đảng viên."
+TRIAL_CONSOLE = (
+    "🖥  Trang quản trị: mở đường dẫn này trong trình duyệt để vào với tư cách "
+    "đồng chí {name} (Văn phòng; dùng một lần, trong 10 phút):\n{url}"
+)
+
+# ---- the web console: pages ---------------------------------------------------------------
+
+WEB_TITLE = "Góp ý dự thảo — Trang quản trị"
+WEB_SKIP = "Bỏ qua, đến nội dung chính"
+WEB_NAV = "Các trang"
+WEB_NAV_OVERVIEW = "Tổng quan"
+WEB_NAV_CELLS = "Tổ chức và chi bộ"
+WEB_NAV_CELL = "Chi bộ của tôi"
+WEB_NAV_COMMENTS = "Ý kiến"
+WEB_NAV_DOWNLOADS = "Tải về"
+WEB_NAV_DRAFT = "Dự thảo"
+WEB_NAV_ROSTER = "Danh sách đảng viên"
+WEB_NAV_AUDIT = "Nhật ký"
+WEB_SIGN_OUT = "Đăng xuất"
+WEB_SIGNED_IN_AS = "Đồng chí {name} · {cell}"
+WEB_ROLE_OFFICE = "Văn phòng"
+WEB_ROLE_SECRETARY = "Bí thư chi bộ"
+
+WEB_HOW_TO_SIGN_IN = (
+    "Để vào trang quản trị, đồng chí Văn phòng hoặc bí thư chi bộ nhắn cho bot Góp ý "
+    "(Telegram hoặc Zalo) lệnh /web hoặc dòng chữ «trang quản trị», rồi mở đường dẫn bot "
+    "gửi lại. Mỗi đường dẫn chỉ dùng được một lần, trong 10 phút."
+)
+WEB_SIGN_IN_NEEDED = "Đồng chí chưa đăng nhập, hoặc phiên làm việc đã hết hạn."
+WEB_LINK_INVALID = "Đường dẫn đăng nhập không dùng được: đã hết hạn, đã được dùng, hoặc không đúng."
+WEB_FORBIDDEN = "Trang này không dành cho tài khoản của đồng chí."
+WEB_CSRF_FAILED = "Biểu mẫu đã cũ hoặc không hợp lệ. Đồng chí tải lại trang rồi làm lại."
+WEB_NOT_FOUND = "Không có trang này."
+WEB_ERROR_TITLE = {401: "Cần đăng nhập", 403: "Không có quyền", 404: "Không tìm thấy",
+                   405: "Không tìm thấy", 413: "Tệp quá lớn"}
+WEB_SIGNED_OUT = "Đồng chí đã đăng xuất. Cảm ơn đồng chí."
+
+WEB_NO_ROUND = "Chưa có đợt lấy ý kiến nào đang chạy."
+WEB_DEADLINE = "Hạn chót: {deadline} ({left})"
+WEB_MEMBERS_FINISHED = "Đã hoàn thành"
+WEB_MEMBERS_STARTED = "Đang góp ý"
+WEB_MEMBERS_NOT_STARTED = "Chưa bắt đầu"
+WEB_CELLS_SUBMITTED = "Chi bộ đã chốt"
+WEB_OF_MEMBERS = "trên {total} đảng viên"
+WEB_OF_CELLS = "trên {total} chi bộ"
+WEB_ATTENTION = "Chi bộ cần quan tâm"
+WEB_ATTENTION_NONE = "Mọi chi bộ đã chốt ý kiến."
+WEB_SUBMITTED_CELLS = "Chi bộ đã chốt ý kiến"
+WEB_SUBMITTED_NONE = "Chưa chi bộ nào chốt ý kiến."
+WEB_CHARTS = "Biểu đồ"
+WEB_CHART_ORGS = "Tiến độ theo tổ chức cơ sở đảng"
+WEB_CHART_ORGS_DESC = "Tỷ lệ đảng viên đã hoàn thành, đang góp ý, chưa bắt đầu ở mỗi tổ chức cơ sở đảng."
+WEB_CHART_SECTIONS = "Ý kiến theo mục của dự thảo"
+WEB_CHART_SECTIONS_DESC = "Số đảng viên trả lời mỗi mục, chia theo lựa chọn."
+WEB_CHART_DAYS = "Số ý kiến nhận được mỗi ngày"
+WEB_CHART_DAYS_DESC = "Số ý kiến gửi lần đầu trong từng ngày."
+WEB_CHART_EMPTY = "Chưa có số liệu."
+WEB_STATUS_FINISHED = "Hoàn thành"
+WEB_STATUS_STARTED = "Đang góp ý"
+WEB_STATUS_NOT_STARTED = "Chưa bắt đầu"
+WEB_STATUS_UNREACHABLE = "Không liên lạc được"
+WEB_TEXT_ONLY = "Chỉ có ý kiến viết"
+
+WEB_COL_ORGANIZATION = "Tổ chức cơ sở đảng"
+WEB_COL_CELL = "Chi bộ"
+WEB_COL_CODE = "Mã"
+WEB_COL_MEMBERS = "Đảng viên"
+WEB_COL_FINISHED = "Hoàn thành"
+WEB_COL_STARTED = "Đang góp ý"
+WEB_COL_NOT_STARTED = "Chưa bắt đầu"
+WEB_COL_SUBMITTED = "Đã chốt"
+WEB_COL_NAME = "Họ và tên"
+WEB_COL_STATUS = "Tình trạng"
+WEB_COL_SECTION = "Mục"
+WEB_COL_CHOICE = "Lựa chọn"
+WEB_COL_TEXT = "Nội dung góp ý"
+WEB_COL_KIND = "Loại"
+WEB_COL_WHEN = "Thời điểm"
+WEB_COL_WHO = "Người thực hiện"
+WEB_COL_WHAT = "Việc"
+WEB_COL_DETAIL = "Chi tiết"
+WEB_YES = "Đã chốt"
+WEB_NO = "Chưa chốt"
+WEB_SUBMITTED_AT = "Đã chốt ý kiến lúc {when}."
+WEB_NOT_SUBMITTED = "Chi bộ chưa chốt ý kiến."
+WEB_CELL_MEMBERS = "Đảng viên trong chi bộ"
+WEB_CELL_COMMENTS = "Ý kiến theo từng mục"
+WEB_CELL_OPINION = "Ý kiến chung của chi bộ"
+WEB_CELL_NO_COMMENTS = "Chưa có ý kiến nào."
+WEB_ANSWERED = "{answered} đảng viên trả lời"
+
+WEB_FILTER = "Lọc ý kiến"
+WEB_FILTER_ALL = "Tất cả"
+WEB_FILTER_SEARCH = "Tìm trong nội dung (gõ có dấu hoặc không dấu)"
+WEB_FILTER_APPLY = "Lọc"
+WEB_FILTER_CLEAR = "Bỏ lọc"
+WEB_COMMENTS_COUNT = "{count} dòng, như trong tệp tải về cùng phạm vi."
+WEB_PAGE = "Trang {page}/{pages}"
+WEB_PREVIOUS = "← Trang trước"
+WEB_NEXT = "Trang sau →"
+
+WEB_DOWNLOAD_INTRO = (
+    "Tệp có một dòng cho mỗi ý kiến của một đảng viên về một mục, và một dòng cho mỗi ý kiến "
+    "chung của chi bộ. CSV mở được bằng Excel; XLSX có thêm trang tổng hợp theo mục."
+)
+WEB_DOWNLOAD_SCOPE = "Phạm vi"
+WEB_DOWNLOAD_ALL = "Toàn Khối"
+WEB_DOWNLOAD_FORMAT = "Định dạng"
+WEB_DOWNLOAD_ANONYMOUS = "Ẩn danh (không ghi họ tên đảng viên)"
+WEB_DOWNLOAD_BUTTON = "Tải về"
+
+WEB_AUDIT_INTRO = "Mọi thay đổi về đợt lấy ý kiến, danh sách, hạn chót, nhắc nhở và việc chốt ý kiến của chi bộ."
+WEB_AUDIT_NONE = "Chưa có thay đổi nào."
+WEB_AUDIT_ACTIONS = {
+    "round_opened": "Mở đợt lấy ý kiến",
+    "roster_imported": "Nhập danh sách đảng viên",
+    "deadline_changed": "Đổi hạn chót",
+    "reminders_changed": "Đổi lịch nhắc",
+    "cell_submitted": "Chi bộ chốt ý kiến",
+    "cell_reopened": "Chi bộ mở lại",
+    "decision_recorded": "Ghi nhận quyết định",
+    "grouping_changed": "Đổi nhóm ý kiến",
+    "dead_letter_replayed": "Xử lý lại tin bị treo",
+}

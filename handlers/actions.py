@@ -223,6 +223,17 @@ class ExportXlsx(OfficeAction):
     prefix = "o:ex"
 
 
+# ---- the web console ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ConsoleLink(MemberAction):
+    """A one-time sign-in link to the web console; the handler lets only the Office and
+    secretaries have one (a member family, since both roles ask for it)."""
+
+    prefix = "w:l"
+
+
 # ---- the codec --------------------------------------------------------------
 
 

@@ -29,6 +29,7 @@ class Context:
     limits: Limits
     identity: Identity | None = None
     consultation: Consultation | None = None
+    web_base_url: str = ""  # the console's address, for sign-in links
 
     @property
     def member(self) -> Member:

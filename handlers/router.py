@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from content import strings
 from content.text import fold
-from handlers import fallback, handover, member, office, onboarding, roles, secretary, typed
+from handlers import (
+    console_link,
+    fallback,
+    handover,
+    member,
+    office,
+    onboarding,
+    roles,
+    secretary,
+    typed,
+)
 from handlers.actions import (
     Action,
     BadPayload,
@@ -20,7 +30,7 @@ from handlers.conversation import Kind, Outgoing, Reply
 from handlers.dispatch import dispatch
 
 # Importing a module registers its @handles handlers; these are all of them.
-HANDLER_MODULES = (member, secretary, handover, office)
+HANDLER_MODULES = (member, secretary, handover, office, console_link)
 
 # Typed words that work like buttons (Zalo has none); matched without diacritics.
 WORDS: dict[str, Action] = {
@@ -51,6 +61,11 @@ async def route(ctx: Context) -> list[Outgoing]:
         m = ctx.member
         return [Reply(strings.ALREADY_LINKED.format(name=m.full_name, cell=m.cell.name))]
     if ctx.consultation is None:
+        said = inbound.command.lower() if inbound.kind is Kind.COMMAND else ""
+        if inbound.kind in (Kind.COMMAND, Kind.TEXT) and (
+            action := roles.without_round(ctx, said, fold(inbound.text.strip()))
+        ):
+            return await act(ctx, action)
         return [Reply(strings.NO_CONSULTATION)]
     if inbound.kind is Kind.BUTTON:
         return await button(ctx, inbound.data)

@@ -123,6 +123,20 @@ async def export_xlsx(
     return count
 
 
+async def rows(
+    source: Source, consultation_id: int, cell_code: str | None = None, anonymous: bool = False,
+    *, tz: tzinfo = DEFAULT_TZ,
+) -> AsyncIterator[list[str]]:
+    """The export's rows as plain text, in its order: what the web console lists and counts."""
+    async for batch in _rows(source, consultation_id, cell_code, anonymous, tz, _plain):
+        for row in batch:
+            yield row
+
+
+def _plain(value: str) -> str:
+    return value
+
+
 def _cell_text(value: str) -> str:
     """Excel breaks lines in a cell with LF alone; a CR would show as "_x000D_" to some readers."""
     return value.replace("\r\n", "\n").replace("\r", "\n") if "\r" in value else value

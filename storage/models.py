@@ -442,3 +442,29 @@ class Decision(Base):
     decided_by_name: Mapped[str] = mapped_column(String(200))  # as it was, or "gopy" (the shell)
     decided_at: Mapped[datetime]
     version: Mapped[int] = mapped_column(default=1)
+
+class WebSignInLink(Base):
+    """A one-time link to the web console, sent by the bot; only a hash of its token is kept."""
+
+    __tablename__ = "web_sign_in_link"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+
+class WebSession(Base):
+    """A signed-in browser: the hash of its cookie, its CSRF token, when it was last used."""
+
+    __tablename__ = "web_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cookie_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None]

@@ -43,6 +43,7 @@ OLD_PAYLOADS: dict[str, a.Action] = {
     "s:r": a.Reopen(),
     "s:d": a.DownloadCell(),
     "o:v:3": a.Overview(page=3),
+    "w:l": a.ConsoleLink(),
     "o:e": a.ExportMenu(),
     "o:ec": a.ExportCsv(),
     "o:ex": a.ExportXlsx(),

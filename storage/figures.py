@@ -1,0 +1,64 @@
+"""Bloc-wide figures for the web console's charts: answers per section, comments per day."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, tzinfo
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Comment, Section
+
+
+@dataclass(frozen=True)
+class SectionSpread:
+    position: int
+    number: str
+    title: str
+    choices: dict[str, int] = field(default_factory=dict)  # choice label → members
+    text_only: int = 0  # text without a choice
+
+
+async def section_spreads(session: AsyncSession, consultation_id: int) -> list[SectionSpread]:
+    """Every section in reading order with how many members chose what, across the bloc."""
+    sections = (await session.execute(
+        select(Section.id, Section.position, Section.number, Section.title)
+        .where(Section.consultation_id == consultation_id).order_by(Section.position)
+    )).all()
+    counts = await session.execute(
+        select(Comment.section_id, Comment.choice, func.count())
+        .where(Comment.consultation_id == consultation_id,
+               or_(Comment.choice.is_not(None), Comment.text != ""))
+        .group_by(Comment.section_id, Comment.choice)
+    )
+    by_section: dict[int, dict[str | None, int]] = {}
+    for section_id, choice, count in counts:
+        by_section.setdefault(section_id, {})[choice] = int(count)
+    spreads = []
+    for section_id, position, number, title in sections:
+        spread = by_section.get(section_id, {})
+        choices = {c: n for c, n in spread.items() if c is not None}
+        spreads.append(SectionSpread(position, number, title, choices, spread.get(None, 0)))
+    return spreads
+
+
+async def comments_per_day(
+    session: AsyncSession, consultation_id: int, tz: tzinfo
+) -> list[tuple[date, int]]:
+    """How many comments were first sent each local day, oldest first (days with none left out)."""
+    moments = await session.stream_scalars(
+        select(Comment.created_at).where(
+            Comment.consultation_id == consultation_id,
+            or_(Comment.choice.is_not(None), Comment.text != ""),
+        ).execution_options(yield_per=5000)
+    )
+    days: dict[date, int] = {}
+    async for moment in moments:
+        day = _local_day(moment, tz)
+        days[day] = days.get(day, 0) + 1
+    return sorted(days.items())
+
+
+def _local_day(moment: datetime, tz: tzinfo) -> date:
+    return moment.astimezone(tz).date()

@@ -1,0 +1,46 @@
+"""The console's routes, added to the bot's own aiohttp server (bot/webhook.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from aiohttp import web
+
+from bot.bootstrap import App
+from content import strings
+from web import sign_in
+from web.pages import audit_log, cells, comments, downloads, overview
+from web.render import CONSOLE, HERE, Console, error_page, make_templates
+
+
+def add_console(server: web.Application, app: App) -> None:
+    """Every console page on `server`; call before the webhooks' catch-all route."""
+    server[CONSOLE] = Console(app, make_templates())
+    routes = server.router
+    routes.add_get("/", overview.home)
+    routes.add_get("/dang-nhap", sign_in.sign_in)
+    routes.add_post("/dang-xuat", sign_in.sign_out)
+    routes.add_get("/da-dang-xuat", sign_in.signed_out)
+    routes.add_get("/to-chuc", cells.organizations)
+    routes.add_get("/chi-bo/{code}", cells.cell)
+    routes.add_get("/y-kien", comments.comments)
+    routes.add_get("/tai-ve", downloads.downloads)
+    routes.add_get("/tai-ve/tep", downloads.download)
+    routes.add_get("/nhat-ky", audit_log.audit_log)
+    routes.add_static("/static", HERE / "static", append_version=True)
+    server.middlewares.append(_not_found)
+
+
+@web.middleware
+async def _not_found(
+    request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+) -> web.StreamResponse:
+    """Unknown console addresses get the console's 404 page, not aiohttp's."""
+    try:
+        return await handler(request)
+    except web.HTTPNotFound:
+        if request.method == "GET" and CONSOLE in request.config_dict:
+            return error_page(request, 404, strings.WEB_NOT_FOUND)
+        raise
+    except web.HTTPMethodNotAllowed:
+        return error_page(request, 405, strings.WEB_NOT_FOUND)

@@ -1,0 +1,1 @@
+"""One module per console page; each route is guarded by web.access.page."""

@@ -1,0 +1,65 @@
+"""Tổ chức và chi bộ: every organization and cell with figures; a cell's own page."""
+
+from __future__ import annotations
+
+from itertools import groupby
+
+from aiohttp import web
+from sqlalchemy import select
+
+from content import strings
+from handlers.cell_views import time_left
+from storage import progress, submissions
+from storage.consultations import current_consultation, list_sections
+from storage.models import Organization
+from storage.progress import Status
+from web.access import Viewer, Who, page
+from web.render import Console, error_page, render
+
+
+@page(Who.OFFICE)
+async def organizations(request: web.Request, viewer: Viewer) -> web.StreamResponse:
+    console = Console.of(request)
+    async with console.app.uow(write=False) as uow:
+        consultation = await current_consultation(uow.session)
+        if consultation is None:
+            return render(request, "organizations.html", viewer=viewer, active="cells", groups=[])
+        cells = await progress.overview(uow.session, consultation.id)
+    ordered = sorted(cells, key=lambda c: (c.organization, c.cell_code))
+    groups = [(org, list(rows)) for org, rows in groupby(ordered, key=lambda c: c.organization)]
+    return render(request, "organizations.html", viewer=viewer, active="cells", groups=groups)
+
+
+@page(Who.CONSOLE)
+async def cell(request: web.Request, viewer: Viewer) -> web.StreamResponse:
+    """A secretary may open only their own cell: any other address is 403, known or not, so
+    the answer never tells which codes exist."""
+    console = Console.of(request)
+    code = request.match_info["code"]
+    if not viewer.is_office and code != viewer.cell_code:
+        return error_page(request, 403, strings.WEB_FORBIDDEN)
+    now = console.app.clock.now()
+    async with console.app.uow(write=False) as uow:
+        found = await progress.cell_by_code(uow.session, code)
+        consultation = await current_consultation(uow.session)
+        if found is None or consultation is None:
+            return error_page(request, 404, strings.WEB_NOT_FOUND)
+        members = await progress.cell_members(uow.session, consultation.id, found.id)
+        tallies = await progress.cell_tallies(uow.session, consultation.id, found.id)
+        opinions = await submissions.opinions(uow.session, consultation.id, found.id)
+        submission = await submissions.submission_of(uow.session, consultation.id, found.id)
+        sections = await list_sections(uow.session, consultation.id)
+        comments = {
+            s.id: await progress.section_comments(uow.session, found.id, s.id)
+            for s in sections if s.id in tallies
+        }
+        organization = await uow.session.scalar(
+            select(Organization.name).where(Organization.id == found.organization_id))
+    counts = {status: sum(1 for m in members if m.status is status) for status in Status}
+    return render(
+        request, "cell.html", viewer=viewer, active="cells" if viewer.is_office else "cell",
+        cell=found, organization=organization, consultation=consultation, members=members,
+        counts=counts, Status=Status, tallies=tallies, opinions=opinions, sections=sections,
+        comments=comments, submitted=submissions.is_in_force(submission), submission=submission,
+        left=time_left(now, consultation.deadline),
+    )

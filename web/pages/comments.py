@@ -1,0 +1,86 @@
+"""Ý kiến: every row of the export, filtered and paged, so the count is the export's count."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from aiohttp import web
+
+from content.text import fold
+from storage import exports
+from storage.consultations import current_consultation, list_sections
+from web.access import Viewer, Who, page
+from web.render import Console, render
+
+PAGE_SIZE = 50
+# Columns of storage.exports rows.
+POSITION, ORGANIZATION, CODE, CHOICE, TEXT = 1, 4, 5, 9, 10
+
+
+@dataclass(frozen=True)
+class Filters:
+    section: str = ""  # reading position
+    organization: str = ""
+    cell: str = ""
+    choice: str = ""
+    q: str = ""
+
+    @classmethod
+    def of(cls, request: web.Request, viewer: Viewer) -> Filters:
+        query = request.query
+        cell = query.get("cell", "") if viewer.is_office else viewer.cell_code
+        return cls(query.get("section", ""), query.get("organization", "") if viewer.is_office
+                   else "", cell, query.get("choice", ""), query.get("q", "").strip()[:200])
+
+    def keep(self, row: list[str], folded_q: str) -> bool:
+        if self.section and row[POSITION] != self.section:
+            return False
+        if self.organization and row[ORGANIZATION] != self.organization:
+            return False
+        if self.choice and row[CHOICE] != self.choice:
+            return False
+        return not folded_q or folded_q in fold(row[TEXT])
+
+    def query(self, **change: str | int) -> str:
+        values = {k: v for k, v in vars(self).items() if v} | {k: v for k, v in change.items() if v}
+        return "?" + urlencode(values)
+
+
+@page(Who.CONSOLE)
+async def comments(request: web.Request, viewer: Viewer) -> web.StreamResponse:
+    console = Console.of(request)
+    filters = Filters.of(request, viewer)
+    try:
+        wanted = max(1, int(request.query.get("page", "1")))
+    except ValueError:
+        wanted = 1
+    folded_q = fold(filters.q)
+    shown: list[list[str]] = []
+    count = 0
+    organizations: set[str] = set()
+    cells: set[str] = set()
+    async with console.app.uow(write=False) as uow:
+        consultation = await current_consultation(uow.session)
+        sections = await list_sections(uow.session, consultation.id) if consultation else []
+        if consultation is not None:
+            try:
+                rows = exports.rows(uow.session, consultation.id, filters.cell or None,
+                                    tz=console.app.settings.tz)
+                async for row in rows:
+                    organizations.add(row[ORGANIZATION])
+                    cells.add(row[CODE])
+                    if filters.keep(row, folded_q):
+                        count += 1
+                        if (wanted - 1) * PAGE_SIZE < count <= wanted * PAGE_SIZE:
+                            shown.append(row)
+            except LookupError:
+                count = 0  # an unknown cell code: nothing matches
+    pages = max(1, -(-count // PAGE_SIZE))
+    choices = [c["label"] for c in consultation.choices] if consultation else []
+    return render(
+        request, "comments.html", viewer=viewer, active="comments", consultation=consultation,
+        rows=shown, count=count, page=min(wanted, pages), pages=pages, filters=filters,
+        sections=sections, choices=choices, organizations=sorted(organizations),
+        cells=sorted(cells),
+    )
