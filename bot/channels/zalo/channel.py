@@ -32,6 +32,9 @@ from handlers.conversation import Inbound, Kind, Reply, typed
 log = logging.getLogger(__name__)
 
 TEXT_EVENT = "message.text.received"
+# Not in the platform's documentation; open-source clients of it report this name for a
+# shared link. Read like a text event without text.
+LINK_EVENT = "message.link.received"
 MEDIA_EVENTS = {
     "message.image.received": "photo",
     "message.sticker.received": "sticker",
@@ -82,7 +85,7 @@ class ZaloChannel:
         name = event.get("event_name")
         if name is not None and not isinstance(name, str):
             raise MalformedEvent("event_name is not a string")
-        if name is not None and name != TEXT_EVENT and name not in MEDIA_EVENTS:
+        if name is not None and name not in (TEXT_EVENT, LINK_EVENT) and name not in MEDIA_EVENTS:
             return None  # an event kind added after this code: not an error
         message = event.get("message")
         if not isinstance(message, dict):
@@ -98,13 +101,18 @@ class ZaloChannel:
         }
         common["update_key"] = f"zalo:{common['message_id']}" if common["message_id"] else ""
         kind = name or _guess_kind(message)
-        if kind != TEXT_EVENT:
+        if kind not in (TEXT_EVENT, LINK_EVENT):
             return Inbound(kind=Kind.UNSUPPORTED, media=MEDIA_EVENTS.get(kind, "other"), **common)
         text = message.get("text")
-        if not isinstance(text, str):
-            raise MalformedEvent("text is not a string")
-        kind, command, text = typed(text)
-        return Inbound(kind=kind, command=command, text=text, **common)
+        if isinstance(text, str) and text.strip():
+            kind, command, text = typed(text)
+            return Inbound(kind=kind, command=command, text=text, **common)
+        # A link preview carries its content in `links`/`attachments`, not in `text`: it is
+        # read as what it is, never refused over the one missing field.
+        shared = shared_content(message)
+        if shared:
+            return Inbound(kind=Kind.SHARED, text=shared, **common)
+        return Inbound(kind=Kind.UNSUPPORTED, media="other", **common)
 
     # ---- outbound ---------------------------------------------------------
 
@@ -242,15 +250,55 @@ def _optional_id(message: JsonObject, field: str) -> str:
 
 
 def _guess_kind(message: JsonObject) -> str:
-    """Events posted without an event_name: tell the kind by the fields present."""
-    if "text" in message:
+    """Events posted without an event_name: tell the kind by the fields present. Clients of
+    the platform report photos under `photo_url`, `photo`, `url` or `attachments`."""
+    if isinstance(message.get("text"), str):
         return TEXT_EVENT
-    for field, kind in (("sticker", "message.sticker.received"),
-                        ("photo", "message.image.received"),
-                        ("voice_url", "message.voice.received")):
-        if field in message:
-            return kind
+    if "sticker" in message:
+        return "message.sticker.received"
+    if "voice_url" in message:
+        return "message.voice.received"
+    if "link" in message or "links" in message or _attachment_types(message) & {"link"}:
+        return LINK_EVENT
+    if any(field in message for field in PHOTO_FIELDS) or _attachment_types(message) & {
+            "image", "photo"}:
+        return "message.image.received"
+    if "text" in message:  # a text field that is not text: read for what else it carries
+        return TEXT_EVENT
     return "message.unsupported.received"
+
+
+PHOTO_FIELDS = ("photo_url", "photo", "url")
+SHARED_PART = 1000  # characters kept of one title, description or address
+
+
+def shared_content(message: JsonObject) -> str:
+    """The title and address of every link a message carries (`link`, `links`,
+    `attachments`, each possibly under `payload`), one per line, repeats dropped."""
+    items: list[Any] = []
+    for field in ("link", "links", "attachments"):
+        value = message.get(field)
+        items += value if isinstance(value, list) else [value]
+    lines: list[str] = []
+    for item in items:
+        if not isinstance(item, dict):
+            continue
+        payload = item.get("payload")
+        merged = (payload if isinstance(payload, dict) else {}) | item
+        for key in ("title", "description", "url"):
+            value = merged.get(key)
+            if isinstance(value, str) and value.strip():
+                line = " ".join(value.split())[:SHARED_PART]
+                if line not in lines:
+                    lines.append(line)
+    return "\n".join(lines)
+
+
+def _attachment_types(message: JsonObject) -> set[str]:
+    attachments = message.get("attachments")
+    if not isinstance(attachments, list):
+        return set()
+    return {str(a.get("type", "")).lower() for a in attachments if isinstance(a, dict)}
 
 
 def _unreachable(error: ZaloApiError) -> bool:

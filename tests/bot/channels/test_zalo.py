@@ -90,7 +90,6 @@ def test_groups_bots_and_unknown_kinds_are_ignored(ignored: dict[str, Any]) -> N
         "a string",
         {"event_name": "message.text.received"},
         {"event_name": 5, "message": {}},
-        event(text=12),
         event(text="x", chat="6ede"),
         event(text="x", **{"from": {"id": {"nested": 1}}}),
         event(text="x", message_id=["list"]),
@@ -99,6 +98,51 @@ def test_groups_bots_and_unknown_kinds_are_ignored(ignored: dict[str, Any]) -> N
 def test_malformed_events_raise(bad: Any) -> None:
     with pytest.raises(MalformedEvent):
         to_inbound(bad)
+
+
+LINK = {"url": "https://baochinhphu.vn/bai-viet-1.htm", "title": "Nghị quyết Đại hội <XIV> & tôi"}
+
+
+@pytest.mark.parametrize(
+    "shared",
+    [
+        event(links=[LINK]),
+        event(text=None, links=[LINK]),
+        event(text="", attachments=[{"type": "link", "payload": LINK}]),
+        event("message.link.received", link=LINK),
+        {"message": event(links=[LINK])["message"]},  # no event_name: told by the fields
+    ],
+)
+def test_a_link_preview_without_text_is_read_as_a_shared_link(shared: dict[str, Any]) -> None:
+    inbound = to_inbound(shared)
+
+    assert inbound is not None and inbound.kind is Kind.SHARED
+    assert inbound.text == f"{LINK['title']}\n{LINK['url']}"
+    assert inbound.update_key == "zalo:2d758cb5e222177a4e35"
+
+
+@pytest.mark.parametrize("carries_nothing", [event(text=12), event(text=None), event(text="  ")])
+def test_a_text_event_that_carries_nothing_readable_is_answered_not_refused(
+    carries_nothing: dict[str, Any],
+) -> None:
+    inbound = to_inbound(carries_nothing)
+
+    assert inbound is not None and (inbound.kind, inbound.media) == (Kind.UNSUPPORTED, "other")
+
+
+@pytest.mark.parametrize(
+    "photo",
+    [
+        {"photo_url": "https://zalo.example/p.jpg"},
+        {"photo": {"url": "https://zalo.example/p.jpg"}},
+        {"url": "https://zalo.example/p.jpg", "caption": ""},
+        {"attachments": [{"type": "image", "payload": {"url": "https://zalo.example/p.jpg"}}]},
+    ],
+)
+def test_a_photo_without_an_event_name_is_told_by_any_of_its_fields(photo: dict[str, Any]) -> None:
+    inbound = to_inbound({"message": event(**photo)["message"]})
+
+    assert inbound is not None and (inbound.kind, inbound.media) == (Kind.UNSUPPORTED, "photo")
 
 
 # ---- outbound ------------------------------------------------------------------

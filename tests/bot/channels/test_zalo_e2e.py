@@ -316,7 +316,7 @@ NOT_EVENTS: list[bytes] = [
 UNREADABLE: list[bytes] = [
     b'{"ok": true, "result": {"event_name": "message.text.received"}}',
     b'{"event_name": "message.text.received", "message": "Xin chao"}',
-    _message(text=11112222, message_id="m1"),
+    _message(**{"from": "Hà"}, message_id="m1"),
     _message(**{"from": {"id": {"x": 1}}}, message_id="m2"),
     _message(chat=None, message_id="m3"),
     _message(chat={"id": True}, message_id="m4"),
