@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import time
 from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlsplit
@@ -48,6 +49,7 @@ DEFAULT_RETRY_AFTER = 5.0  # seconds, when a 429 does not say how long
 # uses for Forbidden; the words catch descriptions that say so with another code.
 UNREACHABLE_CODES = frozenset({403})
 UNREACHABLE_WORDS = ("block", "chặn", "not follow", "unfollow", "not reachable", "inactive user")
+SERVER_BACKOFF_CAP = 60.0  # seconds: the longest wait after Zalo failed on its side
 FATAL_POLL_CODES = frozenset({401, 403, 404})  # a wrong token or URL: retrying cannot help
 
 class MalformedEvent(ValueError):
@@ -74,6 +76,8 @@ class ZaloChannel:
         self._webhook_url = webhook_url
         self._webhook_secret = webhook_secret
         self._retry_delay = retry_delay  # first backoff step; tests make it tiny
+        self._server_failures = 0  # 5xx or network failures in a row, on any chat
+        self._quiet_until = 0.0  # monotonic time before which nothing is sent
 
     # ---- inbound ----------------------------------------------------------
 
@@ -131,27 +135,44 @@ class ZaloChannel:
 
     async def _send_text(self, chat_id: str, text: str, *, first: bool) -> None:
         for attempt in range(1, SEND_ATTEMPTS + 1):
+            await self._quiet()
             try:
                 await self.client.send_message(chat_id, text)
+                self._server_failures = 0
                 return
             except ZaloApiError as error:
                 if _unreachable(error):
                     raise ChatUnreachable(f"zalo {error.error_code} {error.description}") from None
-                if error.error_code == 429 and first:
-                    raise RetryLater(error.retry_after or DEFAULT_RETRY_AFTER) from None
+                if error.error_code == 429 or error.status == 429:
+                    if first:
+                        raise RetryLater(error.retry_after or DEFAULT_RETRY_AFTER) from None
+                    seconds = error.retry_after or backoff(attempt, self._retry_delay)
+                    log.warning("zalo sendMessage: 429; waiting %ss mid-reply", seconds)
+                    await asyncio.sleep(seconds)
+                    continue
                 if not error.retryable:
                     raise Undeliverable(f"zalo {error.error_code}") from error
+                self._server_failed(error.retry_after)
                 if attempt == SEND_ATTEMPTS:
                     raise
                 log.warning("zalo sendMessage: %s; retrying", error.error_code)
-                if error.retry_after:
-                    await asyncio.sleep(error.retry_after)
-                    continue
             except ZaloNetworkError:
+                self._server_failed(None)
                 if attempt == SEND_ATTEMPTS:
                     raise
                 log.warning("zalo sendMessage: network error; retrying")
-            await asyncio.sleep(min(self._retry_delay * 2 ** (attempt - 1), 30))
+
+    def _server_failed(self, retry_after: float | None) -> None:
+        """Zalo failed on its side (5xx, no answer): every send on this channel waits, longer
+        with each failure in a row, so a struggling platform is not hammered by every chat."""
+        self._server_failures += 1
+        wait = max(backoff(self._server_failures, self._retry_delay, SERVER_BACKOFF_CAP),
+                   retry_after or 0)
+        self._quiet_until = max(self._quiet_until, time.monotonic() + wait)
+
+    async def _quiet(self) -> None:
+        while (left := self._quiet_until - time.monotonic()) > 0:
+            await asyncio.sleep(left)
 
     # ---- receiving ---------------------------------------------------------
 
@@ -184,7 +205,8 @@ class ZaloChannel:
                     raise
                 failures += 1
                 log.warning("zalo getUpdates failed (%s); retrying", _short(error))
-                await sleep_or_stop(stop, backoff(failures, self._retry_delay))
+                asked = error.retry_after if isinstance(error, ZaloApiError) else None
+                await sleep_or_stop(stop, max(backoff(failures, self._retry_delay), asked or 0))
                 continue
             failures = 0
             pending = await self.read_all(events, receiver)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -12,8 +13,9 @@ import pytest_asyncio
 from pydantic import ValidationError
 
 from bot import runner
-from bot.channels.base import ChatUnreachable, RetryLater, StorageUnavailable
+from bot.channels.base import ChatUnreachable, RetryLater, StorageUnavailable, Undeliverable
 from bot.channels.zalo import MalformedEvent, ZaloChannel, ZaloClient, ZaloNetworkError
+from bot.channels.zalo.client import retry_after_header
 from bot.config import Settings
 from content import strings
 from handlers.conversation import Button, Document, Inbound, Kind, Outgoing, Reply
@@ -207,6 +209,62 @@ async def test_too_many_requests_before_anything_shown_is_left_to_the_sender(
 
     with pytest.raises(RetryLater):
         await zalo.send(USER, Reply("Mục 1"))
+
+
+@pytest.mark.parametrize(
+    ("header", "seconds"),
+    [("7", 7.0), ("Wed, 21 Oct 2015 07:28:00 GMT", None), ("soon", None), ("99999", 3600.0)],
+)
+async def test_a_standard_retry_after_header_is_honoured(
+    zalo: ZaloChannel, fake_zalo: FakeZaloServer, header: str, seconds: float | None
+) -> None:
+    fake_zalo.flood_next("sendMessage", header)
+
+    with pytest.raises(RetryLater) as raised:
+        await zalo.send(USER, Reply("Mục 1"))
+
+    assert raised.value.seconds == (seconds or 5.0)  # a date in the past or junk: the default
+    assert fake_zalo.violations == []
+
+
+def test_retry_after_as_an_http_date_counts_from_now() -> None:
+    now = datetime(2015, 10, 21, 7, 28, tzinfo=UTC)
+
+    assert retry_after_header("Wed, 21 Oct 2015 07:28:30 GMT", now) == 30.0
+    assert retry_after_header("", now) is None and retry_after_header(None, now) is None
+
+
+async def test_repeated_server_errors_slow_every_chat_down_then_recover(
+    fake_zalo: FakeZaloServer, fake_zalo_client: ZaloClient
+) -> None:
+    zalo = ZaloChannel(fake_zalo_client, retry_delay=0.05)
+    fake_zalo.fail_next("sendMessage", error_code=503, times=3)
+
+    started = asyncio.get_running_loop().time()
+    await asyncio.gather(zalo.send(USER, Reply("Mục 1")), zalo.send("other-chat", Reply("Mục 2")))
+    waited = asyncio.get_running_loop().time() - started
+
+    # 0.05 + 0.1 + 0.2 s of backoff shared by both chats, not each chat on its own.
+    assert waited >= 0.3
+    assert fake_zalo.texts(USER) == ["Mục 1"] and fake_zalo.texts("other-chat") == ["Mục 2"]
+    assert zalo._server_failures == 0
+
+
+async def test_unknown_error_codes_are_logged_once_per_kind(
+    zalo: ZaloChannel, fake_zalo: FakeZaloServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    fake_zalo.fail_next("sendMessage", error_code=-216, description="Invalid receiver", times=3)
+    fake_zalo.fail_next("sendMessage", error_code=-217, description="Quota exceeded")
+
+    with caplog.at_level(logging.WARNING):
+        for _ in range(4):
+            with pytest.raises(Undeliverable):  # each is refused for good
+                await zalo.send(USER, Reply("Mục 1"))
+
+    unknown = [r.getMessage() for r in caplog.records if "unknown error_code" in r.getMessage()]
+    assert len(unknown) == 2
+    assert "-216" in unknown[0] and "Invalid receiver" in unknown[0] and "-217" in unknown[1]
+    assert fake_zalo.token not in caplog.text
 
 
 async def test_too_many_requests_mid_reply_never_repeats_a_piece(
