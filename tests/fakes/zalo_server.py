@@ -333,9 +333,11 @@ class FakeZaloServer:
         problems = []
         if not isinstance(chat_id, str) or not chat_id:
             problems.append("chat_id is required")
-        if not isinstance(text, str) or not 1 <= len(text) <= TEXT_LIMIT:
-            size = len(text) if isinstance(text, str) else None
-            problems.append(f"text must be 1-{TEXT_LIMIT} characters (got {size})")
+        # Counted in UTF-16 units, as the platform counts offsets: an emoji outside the BMP
+        # is two. (Not documented as such: the stricter reading of "2000 ký tự".)
+        size = len(text.encode("utf-16-le")) // 2 if isinstance(text, str) else None
+        if size is None or not 1 <= size <= TEXT_LIMIT:
+            problems.append(f"text must be 1-{TEXT_LIMIT} UTF-16 units (got {size})")
         if problems:
             for problem in problems:
                 self._violate(f"sendMessage: {problem}")

@@ -28,6 +28,7 @@ from bot.channels.zalo.webhook import DEFAULT_PATH, zalo_webhook
 from bot.outbox import Target
 from bot.webhook import WebhookServer
 from content import strings
+from content.text import utf16_len
 from handlers.conversation import Inbound, Kind, Reply, typed
 
 log = logging.getLogger(__name__)
@@ -43,6 +44,9 @@ MEDIA_EVENTS = {
     "message.unsupported.received": "other",
 }
 SEND_ATTEMPTS = 5
+# "1 to 2000 ký tự", and the platform counts in UTF-16 units (an emoji outside the BMP is
+# two): measured that way, with a margin for whatever else it counts differently.
+TEXT_UNITS = 1950
 DEFAULT_RETRY_AFTER = 5.0  # seconds, when a 429 does not say how long
 # Zalo publishes no error codes for "this person cannot be messaged". 403 is what the
 # Telegram-shaped Bot API (and the python-zalo-bot client, a python-telegram-bot fork)
@@ -129,7 +133,7 @@ class ZaloChannel:
         if reply.document is not None:
             note = strings.DOCUMENT_NOT_ON_TEXT_CHANNEL.format(filename=reply.document.filename)
             text = "\n\n".join(p for p in (reply.document.caption, note, reply.text) if p)
-        pieces = render_pieces(text, reply.all_buttons(), self.caps.max_text)
+        pieces = render_pieces(text, reply.all_buttons(), TEXT_UNITS, utf16_len)
         for index, piece in enumerate(pieces):
             await self._send_text(chat_id, piece, first=index == 0)
 

@@ -175,6 +175,19 @@ async def test_long_text_is_cut_under_2000_with_the_choices_in_the_last_piece(
     assert fake_zalo.violations == []
 
 
+async def test_a_2000_character_message_full_of_emoji_is_cut_in_utf16_units(
+    zalo: ZaloChannel, fake_zalo: FakeZaloServer
+) -> None:
+    text = ("Đồng chí nhất trí 👍🏽 với dự thảo 🇻🇳🙏. " * 60)[:2000]
+    assert len(text) == 2000 and len(text.encode("utf-16-le")) // 2 > 2000
+
+    await zalo.send(USER, Reply(text, buttons=CHOICES))
+
+    pieces = fake_zalo.texts(USER)
+    assert len(pieces) == 2 and fake_zalo.violations == []
+    assert "".join("".join(pieces).split()).startswith("".join(text.split()))
+
+
 async def test_a_document_is_announced_with_where_to_get_it(
     zalo: ZaloChannel, fake_zalo: FakeZaloServer
 ) -> None:
