@@ -12,6 +12,7 @@ from bot.channels.base import Channel
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.engine import ConversationEngine
+from bot.inbox import Inbox, KeepsInbox
 from bot.outbox import Exports, OutboxSender
 from bot.reminders import Reminders
 from bot.sender import TELEGRAM_PACE, UNPACED, ZALO_PACE, Pace, PacedSender
@@ -46,6 +47,8 @@ class App:
                               lease=timedelta(seconds=self.settings.outbox_lease_seconds))
         self.outboxes[channel.name] = outbox
         self.engine.on_commit(outbox.wake)
+        if isinstance(channel, KeepsInbox):
+            channel.use_inbox(Inbox(self.sessions, self.clock))
 
     async def mark_unreachable(self, channel: str, chat_id: str) -> None:
         """A 403 from a platform: the member is shown as unreachable and not reminded."""

@@ -24,7 +24,9 @@ from bot.channels.base import (
 from bot.channels.caps import ZALO_CAPS
 from bot.channels.render import render_pieces
 from bot.channels.zalo.client import JsonObject, ZaloApiError, ZaloClient, ZaloNetworkError
+from bot.channels.zalo.inbox_worker import drain_inbox
 from bot.channels.zalo.webhook import DEFAULT_PATH, zalo_webhook
+from bot.inbox import Inbox
 from bot.outbox import Target
 from bot.webhook import WebhookServer
 from content import strings
@@ -82,6 +84,11 @@ class ZaloChannel:
         self._retry_delay = retry_delay  # first backoff step; tests make it tiny
         self._server_failures = 0  # 5xx or network failures in a row, on any chat
         self._quiet_until = 0.0  # monotonic time before which nothing is sent
+        self._inbox: Inbox | None = None
+
+    def use_inbox(self, inbox: Inbox) -> None:
+        """Webhook events are kept there before the 200, and handled from there."""
+        self._inbox = inbox
 
     # ---- inbound ----------------------------------------------------------
 
@@ -181,19 +188,25 @@ class ZaloChannel:
     # ---- receiving ---------------------------------------------------------
 
     async def serve(self, receiver: Receiver, stop: asyncio.Event, web: WebhookServer) -> None:
-        """Webhook when an address is configured (registered with Zalo at start), else polling."""
+        """Webhook when an address is configured (registered with Zalo at start), else polling;
+        beside either, the worker that handles what the inbox kept (also what an earlier run
+        left there)."""
         me = await self.client.get_me()
         name = me.get("account_name") or me.get("id") or "?"
-        if not self._webhook_url:
-            log.info("Zalo bot %s: long polling", name)
-            await self.poll(receiver, stop)
-            return
-        web.add_route(urlsplit(self._webhook_url).path or DEFAULT_PATH,
-                      zalo_webhook(self, receiver, self._webhook_secret or ""))
-        await web.start()
-        await self.client.set_webhook(self._webhook_url, self._webhook_secret or "")
-        log.info("Zalo bot %s: webhook on port %d", name, web.port)
-        await stop.wait()
+        async with asyncio.TaskGroup() as group:
+            if self._inbox is not None:
+                group.create_task(drain_inbox(self, self._inbox, receiver, stop,
+                                              retry_delay=self._retry_delay))
+            if not self._webhook_url:
+                log.info("Zalo bot %s: long polling", name)
+                await self.poll(receiver, stop)
+                return
+            web.add_route(urlsplit(self._webhook_url).path or DEFAULT_PATH,
+                          zalo_webhook(self, receiver, self._webhook_secret or "", self._inbox))
+            await web.start()
+            await self.client.set_webhook(self._webhook_url, self._webhook_secret or "")
+            log.info("Zalo bot %s: webhook on port %d", name, web.port)
+            await stop.wait()
 
     async def poll(self, receiver: Receiver, stop: asyncio.Event) -> None:
         """Long polling, one batch at a time, each event saved before the next batch is asked
@@ -235,10 +248,15 @@ class ZaloChannel:
                 received.append(Received(inbound, _dump(event), position))
         return received
 
+    @staticmethod
+    def key_of(event: Any) -> str:
+        """'zalo:<message_id>' when the event has a readable one; "" (no repeats to drop) if not."""
+        message_id = _message_id(event)
+        return f"zalo:{message_id}"[:120] if message_id else ""
+
     async def _park(self, event: Any, error: MalformedEvent, receiver: Receiver) -> None:
         chat = _sender_chat(event)
-        message_id = _message_id(event)
-        key = f"zalo:{message_id}" if message_id else ""  # no id: nothing to drop repeats by
+        key = self.key_of(event)
         answer_to = Target(self.name, chat) if chat else None
         while True:
             try:
