@@ -212,7 +212,7 @@ class ZaloChannel:
         """Long polling, one batch at a time, each event saved before the next batch is asked
         for: getUpdates has no offset, so an event it returned exists only here until saved.
         For the same reason a long poll under way is not cut short when stopping."""
-        await self.client.delete_webhook()  # getUpdates does not work while a webhook is set
+        await self._remove_webhook()  # getUpdates does not work while a webhook is set
         failures = 0
         while not stop.is_set():
             try:
@@ -233,6 +233,18 @@ class ZaloChannel:
                               len(pending))
                     return
                 await sleep_or_stop(stop, self._retry_delay * 5)
+
+    async def _remove_webhook(self) -> None:
+        """Polling and a webhook exclude each other: a webhook still set (another deployment,
+        or this one before ZALO_WEBHOOK_URL was emptied) is removed, and the log says where
+        it pointed (the host only: a path may hold a secret)."""
+        info = await self.client.get_webhook_info()
+        url = info.get("url")
+        if not isinstance(url, str) or not url:
+            return
+        log.warning("zalo: removing the webhook to %s to poll instead (ZALO_WEBHOOK_URL is "
+                    "empty)", urlsplit(url).hostname or "?")
+        await self.client.delete_webhook()
 
     async def read_all(self, events: Sequence[Any], receiver: Receiver) -> list[Received]:
         """Our events for Zalo's; one that cannot be read is parked (its sender, when known,

@@ -365,13 +365,28 @@ async def test_polling_handles_every_shape_in_order(shape: str) -> None:
     assert server.texts(USER) == ["đã nhận: một", "đã nhận: hai", "đã nhận: ba", "đã nhận: sticker"]
 
 
-async def test_polling_clears_a_webhook_first(zalo: ZaloChannel, fake_zalo: FakeZaloServer) -> None:
-    fake_zalo.webhook = {"url": "https://old.example.vn/hook", "updated_at": 1}
+async def test_polling_clears_a_webhook_first_and_says_which_host(
+    zalo: ZaloChannel, fake_zalo: FakeZaloServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    fake_zalo.webhook = {"url": "https://old.example.vn/hook/s3cr3t-path", "updated_at": 1}
 
+    with caplog.at_level(logging.WARNING):
+        await poll_until(zalo, Recorder(zalo), lambda: fake_zalo.wait_until(
+            lambda: fake_zalo.long_polls_waiting == 1))
+
+    assert fake_zalo.webhook["url"] == "" and fake_zalo.violations == []
+    assert "old.example.vn" in caplog.text and "s3cr3t" not in caplog.text
+    methods = [c.method for c in fake_zalo.calls]
+    assert methods.index("getWebhookInfo") < methods.index("deleteWebhook")
+
+
+async def test_polling_without_a_webhook_deletes_nothing(
+    zalo: ZaloChannel, fake_zalo: FakeZaloServer
+) -> None:
     await poll_until(zalo, Recorder(zalo), lambda: fake_zalo.wait_until(
         lambda: fake_zalo.long_polls_waiting == 1))
 
-    assert fake_zalo.webhook["url"] == "" and fake_zalo.violations == []
+    assert fake_zalo.calls_to("deleteWebhook") == []
 
 
 async def test_an_event_handed_over_while_stopping_is_still_handled(
