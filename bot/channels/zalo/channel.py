@@ -67,6 +67,9 @@ class ZaloChannel:
 
     name = "zalo"
     caps = ZALO_CAPS
+    # Zalo documents no error code for "blocked": one 403 may be something else, so a member
+    # is marked unreachable only after this many refusals in a row (counted in storage).
+    unreachable_after = 3
 
     def __init__(
         self,

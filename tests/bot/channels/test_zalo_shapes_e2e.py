@@ -24,7 +24,7 @@ from content import strings
 from content.draft_parser import parse_draft
 from storage import roster
 from storage.consultations import create_consultation
-from storage.models import Comment, Member, ZaloInboxEvent
+from storage.models import Comment, Identity, Member, ZaloInboxEvent
 from tests.bot.channels.test_zalo_e2e import (
     PHONE,
     SECRET,
@@ -251,3 +251,52 @@ async def test_only_when_even_the_inbox_cannot_be_written_is_the_answer_503(
     async with bot_in("webhook", settings, fake_zalo) as (_, member):
         event = fake_zalo.text_event(ZALO_USER, "Xin chào")
         assert await fake_zalo.post_to_webhook(member.webhook or "", event, SECRET) == 503
+
+
+async def state(app: App) -> tuple[int, bool]:
+    """The identity's count of refusals in a row, and whether the member is marked unreachable."""
+    async with app.uow(write=False) as uow:
+        count = await uow.session.scalar(select(Identity.failed_sends))
+        marked = await uow.session.scalar(select(Member.unreachable_at).where(Member.phone == PHONE))
+    return count or 0, marked is not None
+
+
+async def eventually(app: App, expected: tuple[int, bool]) -> tuple[int, bool]:
+    """The state once it is `expected` (saved right after Zalo answers), or as it is at last."""
+    for _ in range(60):
+        if (now := await state(app)) == expected:
+            return now
+        await asyncio.sleep(0.05)
+    return await state(app)
+
+
+async def refused(zalo: FakeZaloServer, member: ZaloMember, times: int) -> None:
+    """The member writes `times` times; Zalo refuses each reply."""
+    def count() -> int:
+        return len([c for c in zalo.calls_to("sendMessage") if c.error_code == 403])
+
+    for goal in range(count() + 1, count() + times + 1):
+        await member.say("mục lục")
+        await zalo.wait_until(lambda goal=goal: count() >= goal)
+
+
+@pytest.mark.parametrize("mode", MODES)
+async def test_a_member_is_unreachable_only_after_three_refusals_in_a_row(
+    mode: str, fake_zalo: FakeZaloServer, database_url: str
+) -> None:
+    settings = settings_in(mode, database_url, fake_zalo)
+    code = await load_sample(settings)
+
+    async with bot_in(mode, settings, fake_zalo) as (app, member):
+        await member.say(code)
+        await member.expect("Bắt đầu đọc dự thảo")
+        fake_zalo.block_user(ZALO_USER)
+        await refused(fake_zalo, member, 2)
+        assert await eventually(app, (2, False)) == (2, False)
+        fake_zalo.unblock_user(ZALO_USER)
+        await member.say("mục lục")
+        await member.expect("Mục lục")
+        assert await eventually(app, (0, False)) == (0, False)  # one delivered: a new count
+        fake_zalo.block_user(ZALO_USER)
+        await refused(fake_zalo, member, 3)
+        assert await eventually(app, (3, True)) == (3, True)
