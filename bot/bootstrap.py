@@ -12,12 +12,13 @@ from bot.channels.base import Channel
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.engine import ConversationEngine
+from bot.inbox import Inbox, KeepsInbox
 from bot.outbox_sender import Exports, OutboxSender
 from bot.reminders import Reminders
 from bot.sender import TELEGRAM_PACE, UNPACED, ZALO_PACE, Pace, PacedSender
 from handlers.context import Limits
 from storage.db import create_engine, create_session_factory
-from storage.identities import mark_unreachable
+from storage.identities import mark_reached, mark_unreachable
 from storage.migrate import upgrade
 from storage.uow import UnitOfWork
 
@@ -32,6 +33,11 @@ class App:
     # Each channel behind its paced sender, and the outbox sender that drains its replies.
     channels: dict[str, PacedSender] = field(default_factory=dict)
     outboxes: dict[str, OutboxSender] = field(default_factory=dict)
+    # Refusals in a row before a member counts as unreachable, by channel (default 1).
+    unreachable_after: dict[str, int] = field(default_factory=dict)
+    # Chats with a refusal counted by this process: a delivery there resets the count
+    # (one write then, not one per message sent).
+    refused_chats: set[tuple[str, str]] = field(default_factory=set)
 
     def uow(self, *, write: bool = True) -> UnitOfWork:
         return UnitOfWork(self.sessions, write=write)
@@ -39,19 +45,33 @@ class App:
     def add_channel(self, channel: Channel) -> None:
         """Registered behind its sender, so every message on it is paced (bot/sender.py)."""
         paced = PacedSender(channel, pace_for(self.settings, channel.name),
-                            on_unreachable=self.mark_unreachable)
+                            on_unreachable=self.mark_unreachable, on_delivered=self.delivered)
+        self.unreachable_after[channel.name] = getattr(channel, "unreachable_after", 1)
         self.channels[channel.name] = paced
         self.engine.register(channel.name, channel.caps)
         outbox = OutboxSender(paced, self.sessions, self.clock, self.exports,
                               lease=timedelta(seconds=self.settings.outbox_lease_seconds))
         self.outboxes[channel.name] = outbox
         self.engine.on_commit(outbox.wake)
+        if isinstance(channel, KeepsInbox):
+            channel.use_inbox(Inbox(self.sessions, self.clock))
 
     async def mark_unreachable(self, channel: str, chat_id: str) -> None:
-        """A 403 from a platform: the member is shown as unreachable and not reminded."""
+        """A permanent refusal (a 403): counted; after the channel's number of them in a row
+        the member is shown as unreachable and not reminded."""
         async with self.uow() as uow:
-            await mark_unreachable(uow.session, channel, chat_id, self.clock.now())
+            await mark_unreachable(uow.session, channel, chat_id, self.clock.now(),
+                                   after=self.unreachable_after.get(channel, 1))
             await uow.commit()
+        self.refused_chats.add((channel, chat_id))
+
+    async def delivered(self, channel: str, chat_id: str) -> None:
+        if (channel, chat_id) not in self.refused_chats:
+            return
+        async with self.uow() as uow:
+            await mark_reached(uow.session, channel, chat_id)
+            await uow.commit()
+        self.refused_chats.discard((channel, chat_id))
 
     def reminders(self) -> Reminders:
         return Reminders(self.sessions, self.channels, self.clock, self.settings.tz)

@@ -15,6 +15,7 @@ from handlers.conversation import Reply
 log = logging.getLogger(__name__)
 
 OnUnreachable = Callable[[str, str], Awaitable[None]]  # (channel name, chat id)
+OnDelivered = Callable[[str, str], Awaitable[None]]  # (channel name, chat id)
 OnTurn = Callable[[], Awaitable[None]]
 PRUNE_CHATS = 4096  # forget per-chat times once this many chats are remembered
 
@@ -66,6 +67,7 @@ class PacedSender:
         pace: Pace,
         *,
         on_unreachable: OnUnreachable | None = None,
+        on_delivered: OnDelivered | None = None,
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self.inner = channel
@@ -73,6 +75,7 @@ class PacedSender:
         self.caps = channel.caps
         self.pace = pace
         self._on_unreachable = on_unreachable
+        self._on_delivered = on_delivered
         self._now = monotonic
         self._gate = asyncio.Lock()  # FIFO: slots are handed out in the order asked
         self._next = 0.0  # earliest time the next message may leave
@@ -95,7 +98,6 @@ class PacedSender:
                 self._leave(cost)
             try:
                 await self.inner.send(chat_id, reply)
-                return
             except RetryLater as error:
                 last = error
                 self.pause(error.seconds)
@@ -104,6 +106,10 @@ class PacedSender:
                 if self._on_unreachable is not None:
                     await self._on_unreachable(self.name, chat_id)
                 raise
+            else:
+                if self._on_delivered is not None:
+                    await self._on_delivered(self.name, chat_id)
+                return
         assert last is not None
         raise last
 

@@ -17,6 +17,7 @@ class Kind(enum.StrEnum):
     CONTACT = "contact"  # a shared phone number
     EDITED_TEXT = "edited_text"  # the member edited a message sent earlier
     UNSUPPORTED = "unsupported"  # sticker, photo, voice, …; `media` says which
+    SHARED = "shared"  # a link shared without typed text; `text` is what it carries (title, URL)
 
 
 @dataclass(frozen=True)

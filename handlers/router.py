@@ -73,6 +73,10 @@ async def route(ctx: Context) -> list[Outgoing]:
         return await command(ctx)
     if inbound.kind is Kind.EDITED_TEXT:
         return await member.edited_text(ctx)
+    if inbound.kind is Kind.SHARED:  # never a typed word or a number: a comment or an opinion
+        if (section_id := secretary.awaiting_opinion(ctx)) is not None:
+            return await secretary.opinion_text(ctx, section_id)
+        return await member.comment_text(ctx)
     return await text(ctx)
 
 

@@ -125,15 +125,34 @@ def record_failure(session: AsyncSession, channel: str, user_id: str, now: datet
     session.add(LinkAttempt(channel=channel, user_id=user_id, attempted_at=now))
 
 
-async def mark_unreachable(session: AsyncSession, channel: str, chat_id: str, now: datetime) -> int:
-    """The person behind this chat blocked the bot: stop reminding them, tell their secretary."""
-    owners = select(Identity.member_id).where(Identity.channel == channel, Identity.chat_id == chat_id)
+async def mark_unreachable(
+    session: AsyncSession, channel: str, chat_id: str, now: datetime, *, after: int = 1
+) -> int:
+    """The platform refused a message to this chat for good: counted with the chat's
+    identity; at `after` refusals in a row the person is taken as having blocked the bot
+    (not reminded, shown so to their secretary). Returns how many members were marked."""
+    chat = (Identity.channel == channel, Identity.chat_id == chat_id)
+    await session.execute(
+        update(Identity).where(*chat).values(failed_sends=Identity.failed_sends + 1)
+        .execution_options(synchronize_session=False)
+    )
+    owners = select(Identity.member_id).where(*chat, Identity.failed_sends >= after)
     result = await session.execute(
         update(Member)
         .where(Member.id.in_(owners), Member.unreachable_at.is_(None))
         .values(unreachable_at=now)
     )
     return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def mark_reached(session: AsyncSession, channel: str, chat_id: str) -> None:
+    """A message got through: refusals counted so far were not a block."""
+    await session.execute(
+        update(Identity)
+        .where(Identity.channel == channel, Identity.chat_id == chat_id, Identity.failed_sends > 0)
+        .values(failed_sends=0)
+        .execution_options(synchronize_session=False)
+    )
 
 
 async def clear_unreachable(session: AsyncSession, member_id: int) -> None:

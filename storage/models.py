@@ -193,6 +193,9 @@ class Identity(Base):
     # comment: "opinion:<section id>" = a secretary writing the cell's opinion.
     awaiting: Mapped[str | None] = mapped_column(String(60))
     awaiting_since: Mapped[datetime | None]
+    # Messages the platform refused for good in a row (a 403, …); reset by one delivered.
+    # Only after several is the member marked unreachable (storage/identities.py).
+    failed_sends: Mapped[int] = mapped_column(default=0, server_default="0")
 
     member: Mapped[Member] = relationship()
 
@@ -468,3 +471,17 @@ class WebSession(Base):
     created_at: Mapped[datetime]
     last_seen_at: Mapped[datetime]
     ended_at: Mapped[datetime | None]
+
+
+class ZaloInboxEvent(Base):
+    """A Zalo event exactly as it arrived, kept until handled: Zalo documents no redelivery,
+    so the webhook's first, smallest write is this row, and its 200 follows it."""
+
+    __tablename__ = "zalo_inbox"
+
+    id: Mapped[int] = mapped_column(primary_key=True)  # arrival order
+    update_key: Mapped[str] = mapped_column(String(120))  # "zalo:<message_id>", or ""
+    raw: Mapped[str] = mapped_column(Text)
+    received_at: Mapped[datetime]
+    claimed_until: Mapped[datetime | None]  # a worker is on it until then
+    attempts: Mapped[int] = mapped_column(default=0)

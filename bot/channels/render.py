@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from content import strings
-from content.text import split_text
+from content.text import Measure, split_text
 from handlers.conversation import Button, Reply, numbered
 
 NUMBERS_PER_LINE = 10  # section numbers in the table of contents, "1 · 2 · 3 …"
@@ -40,17 +40,19 @@ def render(reply: Reply) -> str:
     return "\n".join(lines)
 
 
-def render_pieces(text: str, buttons: Sequence[Button], limit: int) -> list[str]:
-    """Messages of at most `limit` characters: the text cut at paragraph or sentence
+def render_pieces(
+    text: str, buttons: Sequence[Button], limit: int, measure: Measure = len
+) -> list[str]:
+    """Messages of at most `limit` (as `measure` counts): the text cut at paragraph or sentence
     boundaries, the numbered choices in the last piece (or after it when they do not fit)."""
-    pieces = split_text(text, limit)
+    pieces = split_text(text, limit, measure)
     menu = menu_lines(buttons)
     if not menu:
         return pieces
     block = "\n".join(menu)
-    if len(block) > limit:  # a very long menu: whole lines per message
-        return pieces + _pack(menu, limit)
-    if pieces and len(pieces[-1]) + 2 + len(block) <= limit:
+    if measure(block) > limit:  # a very long menu: whole lines per message
+        return pieces + _pack(menu, limit, measure)
+    if pieces and measure(pieces[-1]) + 2 + measure(block) <= limit:
         pieces[-1] = f"{pieces[-1]}\n\n{block}"
     else:
         pieces.append(block)
@@ -64,11 +66,11 @@ def _rows(numbers: list[str]) -> list[str]:
     ]
 
 
-def _pack(lines: list[str], limit: int) -> list[str]:
+def _pack(lines: list[str], limit: int, measure: Measure) -> list[str]:
     out: list[str] = []
     for line in lines:
-        for part in split_text(line, limit):
-            if out and len(out[-1]) + 1 + len(part) <= limit:
+        for part in split_text(line, limit, measure):
+            if out and measure(out[-1]) + 1 + measure(part) <= limit:
                 out[-1] += "\n" + part
             else:
                 out.append(part)

@@ -39,8 +39,8 @@ async def test_send_message_is_recorded_with_a_message_id(
     assert fake_zalo.violations == []
 
 
-@pytest.mark.parametrize("text", ["", "ý" * 2001])
-async def test_text_outside_1_to_2000_characters_is_refused(
+@pytest.mark.parametrize("text", ["", "ý" * 2001, "😀" * 1001])  # 1,001 emoji: 2,002 units
+async def test_text_outside_1_to_2000_utf16_units_is_refused(
     fake_zalo: FakeZaloServer, fake_zalo_client: ZaloClient, text: str
 ) -> None:
     await fake_zalo_client.send_message(USER, "ý" * 2000)
@@ -49,7 +49,7 @@ async def test_text_outside_1_to_2000_characters_is_refused(
         await fake_zalo_client.send_message(USER, text)
 
     assert caught.value.error_code == 400
-    assert len(fake_zalo.violations) == 1 and "1-2000 characters" in fake_zalo.violations[0]
+    assert len(fake_zalo.violations) == 1 and "1-2000 UTF-16 units" in fake_zalo.violations[0]
     assert len(fake_zalo.sent_messages(USER)) == 1
 
 

@@ -44,9 +44,11 @@ class Call:
 
 
 class _Refusal(Exception):
-    def __init__(self, error_code: int, description: str) -> None:
+    def __init__(self, error_code: int, description: str,
+                 headers: dict[str, str] | None = None) -> None:
         super().__init__(description)
         self.error_code, self.description = error_code, description
+        self.headers = headers or {}
 
 
 class FakeZaloServer:
@@ -61,7 +63,7 @@ class FakeZaloServer:
         self.webhook: JsonObject = {"url": "", "updated_at": 0}
         self.blocked: set[str] = set()
         self._pending: deque[JsonObject] = deque()
-        self._failures: dict[str, list[tuple[int, str]]] = {}
+        self._failures: dict[str, list[_Refusal]] = {}
         self._changed = ChangeSignal()
         self._message_ids = count(1)
         self._waiting_polls = 0
@@ -190,7 +192,14 @@ class FakeZaloServer:
 
     def fail_next(self, method: str, *, error_code: int = 500, times: int = 1,
                   description: str = "Internal error") -> None:
-        self._failures.setdefault(method, []).extend([(error_code, description)] * times)
+        self._failures.setdefault(method, []).extend(
+            [_Refusal(error_code, description)] * times)
+
+    def flood_next(self, method: str, retry_after: str, *, times: int = 1) -> None:
+        """HTTP 429 with a standard Retry-After header (seconds or an HTTP date) and no
+        retry field in the body: what any HTTP front (a gateway, a proxy) answers."""
+        refusal = _Refusal(429, "Too Many Requests", {"Retry-After": retry_after})
+        self._failures.setdefault(method, []).extend([refusal] * times)
 
     def block_user(self, chat_id: str) -> None:
         """Every sendMessage to that chat is refused as the platform is guessed to refuse it."""
@@ -233,13 +242,13 @@ class FakeZaloServer:
                 raise _Refusal(404, "Not Found")
             failures = self._failures.get(method)
             if failures:
-                raise _Refusal(*failures.pop(0))
+                raise failures.pop(0)
             result = implementation(params)
             if asyncio.iscoroutine(result):
                 result = await result
         except _Refusal as refusal:
             self._record(Call(method, params or {}, refusal.error_code))
-            return _error(refusal.error_code, refusal.description)
+            return _error(refusal.error_code, refusal.description, refusal.headers)
         self._record(Call(method, params))
         if isinstance(result, web.StreamResponse):
             return result
@@ -324,9 +333,11 @@ class FakeZaloServer:
         problems = []
         if not isinstance(chat_id, str) or not chat_id:
             problems.append("chat_id is required")
-        if not isinstance(text, str) or not 1 <= len(text) <= TEXT_LIMIT:
-            size = len(text) if isinstance(text, str) else None
-            problems.append(f"text must be 1-{TEXT_LIMIT} characters (got {size})")
+        # Counted in UTF-16 units, as the platform counts offsets: an emoji outside the BMP
+        # is two. (Not documented as such: the stricter reading of "2000 ký tự".)
+        size = len(text.encode("utf-16-le")) // 2 if isinstance(text, str) else None
+        if size is None or not 1 <= size <= TEXT_LIMIT:
+            problems.append(f"text must be 1-{TEXT_LIMIT} UTF-16 units (got {size})")
         if problems:
             for problem in problems:
                 self._violate(f"sendMessage: {problem}")
@@ -350,9 +361,12 @@ class FakeZaloServer:
         self._changed.notify()
 
 
-def _error(error_code: int, description: str) -> web.Response:
+def _error(error_code: int, description: str,
+           headers: dict[str, str] | None = None) -> web.Response:
     return web.json_response(
-        {"ok": False, "error_code": error_code, "description": description}, status=error_code
+        {"ok": False, "error_code": error_code, "description": description},
+        status=error_code if 400 <= error_code < 600 else 200,  # e.g. -216: in the body only
+        headers=headers,
     )
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Mapping
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 import aiohttp
@@ -15,6 +17,10 @@ DEFAULT_API_URL = "https://bot-api.zaloplatforms.com"
 REQUEST_TIMEOUT = 30.0  # seconds for every call but the long poll
 POLL_MARGIN = 10.0  # the long poll's own timeout plus this, so Zalo answers before we give up
 NOTHING_NEW = 408  # getUpdates: the long poll ended with no event
+# Codes the bot has an answer for; any other is logged once per code and description, so a
+# code Zalo starts using shows up in the log without flooding it.
+KNOWN_CODES = frozenset({400, 401, 403, 404, 408, 409, 429, 500, 502, 503, 504})
+MAX_RETRY_AFTER = 3600.0  # seconds: a longer wait asked for is capped (a typo, a bad clock)
 
 JsonObject = dict[str, Any]
 
@@ -50,6 +56,7 @@ class ZaloClient:
         self._token = token
         self._base = f"{api_url.rstrip('/')}/bot{token}/"
         self._session: aiohttp.ClientSession | None = None
+        self._unknown_seen: set[tuple[str, int, str]] = set()
 
     async def call(
         self, method: str, params: Mapping[str, Any] | None = None, *, timeout: float = REQUEST_TIMEOUT
@@ -63,6 +70,7 @@ class ZaloClient:
             ) as response:
                 status = response.status
                 raw = await response.read()
+                retry_header = response.headers.get("Retry-After")
         except (aiohttp.ClientError, TimeoutError) as error:
             # The URL holds the token and some aiohttp errors print it: name the method only.
             detail = str(error).replace(self._token, "<token>")
@@ -71,15 +79,27 @@ class ZaloClient:
         body = _decode(raw)
         if isinstance(body, dict) and body.get("ok") is False:
             code = body.get("error_code")
-            raise ZaloApiError(
+            raise self._error(
                 method, status, code if isinstance(code, int) else status,
-                str(body.get("description", "")), _retry_after(body),
+                str(body.get("description", "")),
+                _retry_after(body) or retry_after_header(retry_header),
             )
         if status >= 400 or body is None:
-            raise ZaloApiError(method, status, status, "no JSON answer" if body is None else "")
+            raise self._error(method, status, status, "no JSON answer" if body is None else "",
+                              retry_after_header(retry_header))
         if isinstance(body, dict) and body.get("ok") is True:
             return body.get("result")
         return body  # the bare shapes some deployments answer with
+
+    def _error(self, method: str, status: int, code: int, description: str,
+               retry_after: float | None) -> ZaloApiError:
+        description = description.replace(self._token, "<token>")[:300]
+        kind = (method, code, description)
+        if code not in KNOWN_CODES and status not in KNOWN_CODES and kind not in self._unknown_seen:
+            self._unknown_seen.add(kind)
+            log.warning("zalo %s: unknown error_code %d (HTTP %d): %r", method, code, status,
+                        description)
+        return ZaloApiError(method, status, code, description, retry_after)
 
     async def get_me(self) -> JsonObject:
         result = await self.call("getMe")
@@ -139,9 +159,32 @@ def events_in(payload: Any) -> list[JsonObject]:
 
 
 def _retry_after(body: JsonObject) -> float | None:
+    """Telegram-style `parameters.retry_after`, or a top-level `retry_after`."""
     parameters = body.get("parameters")
     seconds = parameters.get("retry_after") if isinstance(parameters, dict) else None
-    return float(seconds) if isinstance(seconds, int | float) and seconds > 0 else None
+    if seconds is None:
+        seconds = body.get("retry_after")
+    if isinstance(seconds, bool) or not isinstance(seconds, int | float) or seconds <= 0:
+        return None
+    return min(float(seconds), MAX_RETRY_AFTER)
+
+
+def retry_after_header(value: str | None, now: datetime | None = None) -> float | None:
+    """HTTP's Retry-After (RFC 9110): delay-seconds or an HTTP-date; None if absent or bad."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        seconds = float(value)
+    else:
+        try:
+            when = parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            return None
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=UTC)
+        seconds = (when - (now or datetime.now(UTC))).total_seconds()
+    return min(seconds, MAX_RETRY_AFTER) if seconds > 0 else None
 
 
 def _decode(raw: bytes) -> Any:

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 from aiohttp import web
 
 from bot.channels.base import ChatLocks, Receiver, StorageUnavailable, save_in_order
-from bot.channels.zalo.client import events_in
+from bot.channels.zalo.client import JsonObject, events_in
+from bot.inbox import Inbox
 from bot.webhook import Route, secret_matches
 
 if TYPE_CHECKING:
@@ -22,10 +23,14 @@ DEFAULT_PATH = "/zalo/webhook"
 MAX_BODY = 256 * 1024  # one event is a few hundred bytes
 
 
-def zalo_webhook(channel: ZaloChannel, receiver: Receiver, secret: str) -> Route:
-    """The POST handler: 403 without the secret, 400 for a body that holds no event at all,
-    503 when the database could not save an event, 200 once each is saved or parked. One
-    event that cannot be read is parked; it never refuses the others in the body."""
+def zalo_webhook(
+    channel: ZaloChannel, receiver: Receiver, secret: str, inbox: Inbox | None = None
+) -> Route:
+    """The POST handler: 403 without the secret, 400 for a body that holds no event at all.
+    With an inbox (as `gopy run` wires it): 200 once the raw events are kept there, handled
+    after by the inbox worker; 503 only when even that write fails. Without one: 200 once
+    each event is saved or parked, 503 when the database could not save one. One event that
+    cannot be read is parked; it never refuses the others in the body."""
 
     locks = ChatLocks()
 
@@ -42,6 +47,8 @@ def zalo_webhook(channel: ZaloChannel, receiver: Receiver, secret: str) -> Route
         if not events:
             log.warning("zalo webhook: a body with no event refused")
             return web.Response(status=400, text="not a Zalo event")
+        if inbox is not None:
+            return await keep(inbox, [(channel.key_of(e), e) for e in events])
         try:
             received = await channel.read_all(events, receiver)
         except StorageUnavailable:
@@ -51,3 +58,16 @@ def zalo_webhook(channel: ZaloChannel, receiver: Receiver, secret: str) -> Route
         return web.json_response({"ok": True})
 
     return receive
+
+
+async def keep(inbox: Inbox, events: list[tuple[str, JsonObject]]) -> web.Response:
+    """The first and smallest write: each raw event as it came. Zalo documents no
+    redelivery, so this is what stands between a member's message and losing it."""
+    try:
+        await inbox.keep([(key, json.dumps(event, default=str)) for key, event in events])
+    except Exception as error:  # noqa: BLE001 - whatever the database said, it is not kept
+        log.error("zalo webhook: %d events not kept (%s); answered 503", len(events),
+                  type(error).__name__)
+        return web.Response(status=503)
+    return web.json_response({"ok": True})
+

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -12,8 +13,9 @@ import pytest_asyncio
 from pydantic import ValidationError
 
 from bot import runner
-from bot.channels.base import ChatUnreachable, RetryLater, StorageUnavailable
+from bot.channels.base import ChatUnreachable, RetryLater, StorageUnavailable, Undeliverable
 from bot.channels.zalo import MalformedEvent, ZaloChannel, ZaloClient, ZaloNetworkError
+from bot.channels.zalo.client import retry_after_header
 from bot.config import Settings
 from content import strings
 from handlers.conversation import Button, Document, Inbound, Kind, Outgoing, Reply
@@ -90,7 +92,6 @@ def test_groups_bots_and_unknown_kinds_are_ignored(ignored: dict[str, Any]) -> N
         "a string",
         {"event_name": "message.text.received"},
         {"event_name": 5, "message": {}},
-        event(text=12),
         event(text="x", chat="6ede"),
         event(text="x", **{"from": {"id": {"nested": 1}}}),
         event(text="x", message_id=["list"]),
@@ -99,6 +100,51 @@ def test_groups_bots_and_unknown_kinds_are_ignored(ignored: dict[str, Any]) -> N
 def test_malformed_events_raise(bad: Any) -> None:
     with pytest.raises(MalformedEvent):
         to_inbound(bad)
+
+
+LINK = {"url": "https://baochinhphu.vn/bai-viet-1.htm", "title": "Nghị quyết Đại hội <XIV> & tôi"}
+
+
+@pytest.mark.parametrize(
+    "shared",
+    [
+        event(links=[LINK]),
+        event(text=None, links=[LINK]),
+        event(text="", attachments=[{"type": "link", "payload": LINK}]),
+        event("message.link.received", link=LINK),
+        {"message": event(links=[LINK])["message"]},  # no event_name: told by the fields
+    ],
+)
+def test_a_link_preview_without_text_is_read_as_a_shared_link(shared: dict[str, Any]) -> None:
+    inbound = to_inbound(shared)
+
+    assert inbound is not None and inbound.kind is Kind.SHARED
+    assert inbound.text == f"{LINK['title']}\n{LINK['url']}"
+    assert inbound.update_key == "zalo:2d758cb5e222177a4e35"
+
+
+@pytest.mark.parametrize("carries_nothing", [event(text=12), event(text=None), event(text="  ")])
+def test_a_text_event_that_carries_nothing_readable_is_answered_not_refused(
+    carries_nothing: dict[str, Any],
+) -> None:
+    inbound = to_inbound(carries_nothing)
+
+    assert inbound is not None and (inbound.kind, inbound.media) == (Kind.UNSUPPORTED, "other")
+
+
+@pytest.mark.parametrize(
+    "photo",
+    [
+        {"photo_url": "https://zalo.example/p.jpg"},
+        {"photo": {"url": "https://zalo.example/p.jpg"}},
+        {"url": "https://zalo.example/p.jpg", "caption": ""},
+        {"attachments": [{"type": "image", "payload": {"url": "https://zalo.example/p.jpg"}}]},
+    ],
+)
+def test_a_photo_without_an_event_name_is_told_by_any_of_its_fields(photo: dict[str, Any]) -> None:
+    inbound = to_inbound({"message": event(**photo)["message"]})
+
+    assert inbound is not None and (inbound.kind, inbound.media) == (Kind.UNSUPPORTED, "photo")
 
 
 # ---- outbound ------------------------------------------------------------------
@@ -127,6 +173,19 @@ async def test_long_text_is_cut_under_2000_with_the_choices_in_the_last_piece(
     assert "1 – Nhất trí" in pieces[-1] and not any("Nhất trí\n" in p for p in pieces[:-1])
     assert " ".join(" ".join(pieces).split()).startswith(" ".join(text.split()))
     assert fake_zalo.violations == []
+
+
+async def test_a_2000_character_message_full_of_emoji_is_cut_in_utf16_units(
+    zalo: ZaloChannel, fake_zalo: FakeZaloServer
+) -> None:
+    text = ("Đồng chí nhất trí 👍🏽 với dự thảo 🇻🇳🙏. " * 60)[:2000]
+    assert len(text) == 2000 and len(text.encode("utf-16-le")) // 2 > 2000
+
+    await zalo.send(USER, Reply(text, buttons=CHOICES))
+
+    pieces = fake_zalo.texts(USER)
+    assert len(pieces) == 2 and fake_zalo.violations == []
+    assert "".join("".join(pieces).split()).startswith("".join(text.split()))
 
 
 async def test_a_document_is_announced_with_where_to_get_it(
@@ -163,6 +222,62 @@ async def test_too_many_requests_before_anything_shown_is_left_to_the_sender(
 
     with pytest.raises(RetryLater):
         await zalo.send(USER, Reply("Mục 1"))
+
+
+@pytest.mark.parametrize(
+    ("header", "seconds"),
+    [("7", 7.0), ("Wed, 21 Oct 2015 07:28:00 GMT", None), ("soon", None), ("99999", 3600.0)],
+)
+async def test_a_standard_retry_after_header_is_honoured(
+    zalo: ZaloChannel, fake_zalo: FakeZaloServer, header: str, seconds: float | None
+) -> None:
+    fake_zalo.flood_next("sendMessage", header)
+
+    with pytest.raises(RetryLater) as raised:
+        await zalo.send(USER, Reply("Mục 1"))
+
+    assert raised.value.seconds == (seconds or 5.0)  # a date in the past or junk: the default
+    assert fake_zalo.violations == []
+
+
+def test_retry_after_as_an_http_date_counts_from_now() -> None:
+    now = datetime(2015, 10, 21, 7, 28, tzinfo=UTC)
+
+    assert retry_after_header("Wed, 21 Oct 2015 07:28:30 GMT", now) == 30.0
+    assert retry_after_header("", now) is None and retry_after_header(None, now) is None
+
+
+async def test_repeated_server_errors_slow_every_chat_down_then_recover(
+    fake_zalo: FakeZaloServer, fake_zalo_client: ZaloClient
+) -> None:
+    zalo = ZaloChannel(fake_zalo_client, retry_delay=0.05)
+    fake_zalo.fail_next("sendMessage", error_code=503, times=3)
+
+    started = asyncio.get_running_loop().time()
+    await asyncio.gather(zalo.send(USER, Reply("Mục 1")), zalo.send("other-chat", Reply("Mục 2")))
+    waited = asyncio.get_running_loop().time() - started
+
+    # 0.05 + 0.1 + 0.2 s of backoff shared by both chats, not each chat on its own.
+    assert waited >= 0.3
+    assert fake_zalo.texts(USER) == ["Mục 1"] and fake_zalo.texts("other-chat") == ["Mục 2"]
+    assert zalo._server_failures == 0
+
+
+async def test_unknown_error_codes_are_logged_once_per_kind(
+    zalo: ZaloChannel, fake_zalo: FakeZaloServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    fake_zalo.fail_next("sendMessage", error_code=-216, description="Invalid receiver", times=3)
+    fake_zalo.fail_next("sendMessage", error_code=-217, description="Quota exceeded")
+
+    with caplog.at_level(logging.WARNING):
+        for _ in range(4):
+            with pytest.raises(Undeliverable):  # each is refused for good
+                await zalo.send(USER, Reply("Mục 1"))
+
+    unknown = [r.getMessage() for r in caplog.records if "unknown error_code" in r.getMessage()]
+    assert len(unknown) == 2
+    assert "-216" in unknown[0] and "Invalid receiver" in unknown[0] and "-217" in unknown[1]
+    assert fake_zalo.token not in caplog.text
 
 
 async def test_too_many_requests_mid_reply_never_repeats_a_piece(
@@ -250,13 +365,28 @@ async def test_polling_handles_every_shape_in_order(shape: str) -> None:
     assert server.texts(USER) == ["đã nhận: một", "đã nhận: hai", "đã nhận: ba", "đã nhận: sticker"]
 
 
-async def test_polling_clears_a_webhook_first(zalo: ZaloChannel, fake_zalo: FakeZaloServer) -> None:
-    fake_zalo.webhook = {"url": "https://old.example.vn/hook", "updated_at": 1}
+async def test_polling_clears_a_webhook_first_and_says_which_host(
+    zalo: ZaloChannel, fake_zalo: FakeZaloServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    fake_zalo.webhook = {"url": "https://old.example.vn/hook/s3cr3t-path", "updated_at": 1}
 
+    with caplog.at_level(logging.WARNING):
+        await poll_until(zalo, Recorder(zalo), lambda: fake_zalo.wait_until(
+            lambda: fake_zalo.long_polls_waiting == 1))
+
+    assert fake_zalo.webhook["url"] == "" and fake_zalo.violations == []
+    assert "old.example.vn" in caplog.text and "s3cr3t" not in caplog.text
+    methods = [c.method for c in fake_zalo.calls]
+    assert methods.index("getWebhookInfo") < methods.index("deleteWebhook")
+
+
+async def test_polling_without_a_webhook_deletes_nothing(
+    zalo: ZaloChannel, fake_zalo: FakeZaloServer
+) -> None:
     await poll_until(zalo, Recorder(zalo), lambda: fake_zalo.wait_until(
         lambda: fake_zalo.long_polls_waiting == 1))
 
-    assert fake_zalo.webhook["url"] == "" and fake_zalo.violations == []
+    assert fake_zalo.calls_to("deleteWebhook") == []
 
 
 async def test_an_event_handed_over_while_stopping_is_still_handled(
