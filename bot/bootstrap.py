@@ -52,7 +52,7 @@ class App:
         outbox = OutboxSender(paced, self.sessions, self.clock, self.exports,
                               lease=timedelta(seconds=self.settings.outbox_lease_seconds))
         self.outboxes[channel.name] = outbox
-        self.engine.on_commit(outbox.wake)
+        self.engine.attach(outbox)
         if isinstance(channel, KeepsInbox):
             channel.use_inbox(Inbox(self.sessions, self.clock))
 

@@ -7,9 +7,10 @@ import json
 import logging
 import time
 import traceback
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, replace
-from typing import Any
+from datetime import datetime, timedelta
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -25,6 +26,7 @@ from handlers.router import route
 from storage import dead_letters
 from storage.db import is_transient, storable
 from storage.identities import identity_and_round, seen
+from storage.outbox import Claimed
 from storage.uow import UnitOfWork
 from storage.updates import first_time
 
@@ -32,6 +34,24 @@ log = logging.getLogger(__name__)
 
 RETRIES = 3  # tries of one event before it is given up: unsaved (transient) or parked
 BACKOFF = 0.05  # seconds before the second try; doubles each time
+
+
+class Sender(Protocol):
+    """What the engine needs of a channel's outbox sender (bot/outbox_sender.py)."""
+
+    lease: timedelta
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def holding(self) -> bool:
+        """Running, so it can be handed replies already taken for it."""
+        ...
+
+    def take(self, rows: Sequence[Claimed]) -> None: ...
+
+    def wake(self) -> None: ...
 
 
 class ConversationEngine:
@@ -53,7 +73,7 @@ class ConversationEngine:
         self._limits = limits
         self._caps = dict(caps)
         self._web_base_url = web_base_url
-        self._listeners: list[Callable[[], None]] = []
+        self._senders: dict[str, Sender] = {}
 
     def register(self, channel: str, caps: ChannelCaps) -> None:
         self._caps[channel] = caps
@@ -61,9 +81,10 @@ class ConversationEngine:
     def caps(self, channel: str) -> ChannelCaps:
         return self._caps[channel]
 
-    def on_commit(self, listener: Callable[[], None]) -> None:
-        """Called after each committed event: an outbox sender looks for new replies."""
-        self._listeners.append(listener)
+    def attach(self, sender: Sender) -> None:
+        """The outbox sender of a channel in this process: it gets the replies of each
+        committed event at once, already taken, instead of looking for them."""
+        self._senders[sender.name] = sender
 
     async def handle(self, inbound: Inbound, raw: str = "") -> list[Outgoing]:
         """Returns only after the event's effects and its replies are committed.
@@ -95,7 +116,6 @@ class ConversationEngine:
                 if attempt < RETRIES:
                     await asyncio.sleep(BACKOFF * 2 ** (attempt - 1))
                 continue
-            self._committed()
             return out
         assert failure is not None
         if is_transient(failure):  # pragma: no cover - raised in the loop
@@ -152,9 +172,17 @@ class ConversationEngine:
         self._committed()
         return out
 
-    def _committed(self) -> None:
-        for listener in self._listeners:
-            listener()
+    def _committed(self, taken: Sequence[tuple[str, Claimed]] = ()) -> None:
+        for name, sender in self._senders.items():
+            rows = [row for channel, row in taken if channel == name]
+            if rows:
+                sender.take(rows)
+            else:
+                sender.wake()
+
+    def _hold(self, now: datetime) -> dict[str, datetime]:
+        return {name: now + sender.lease for name, sender in self._senders.items()
+                if sender.holding}
 
     async def _handle_once(self, inbound: Inbound) -> list[Outgoing]:
         started = time.perf_counter()
@@ -184,8 +212,9 @@ class ConversationEngine:
                 out = one_menu(out)
             sender = Target(inbound.channel, inbound.chat_id,
                             ctx.identity.member_id if ctx.identity else None)
-            await outbox.post(session, sender, out, self._caps, now)
+            taken = await outbox.post(session, sender, out, self._caps, now, self._hold(now))
             await uow.commit()
+        self._committed(taken)
         log.info(
             "update %s (%s %s, member %s) saved: %d replies in %.0f ms",
             inbound.update_key or "-", inbound.channel, inbound.kind.value,

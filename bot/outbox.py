@@ -50,8 +50,10 @@ async def post(
     out: Sequence[Outgoing],
     caps: Mapping[str, ChannelCaps],
     now: Any,
-) -> None:
-    """Queue the replies to the sender and the notices to others, in this transaction.
+    hold: Mapping[str, Any] | None = None,
+) -> list[tuple[str, store.Claimed]]:
+    """Queue the replies to the sender and the notices to others, in this transaction;
+    rows of the channels in `hold` come back already taken (see storage.outbox.add).
 
     On a channel without buttons the member answers by number, so the last numbered menu
     each person is shown is remembered here, the one place that sets it."""
@@ -67,7 +69,7 @@ async def post(
                 continue
             queued += _messages(target, [item.reply])
             await _remember_last_menu(session, target, [item.reply], caps)
-    await store.add(session, queued, now)
+    return await store.add(session, queued, now, hold)
 
 
 def _messages(target: Target, replies: Sequence[Reply]) -> list[store.Message]:

@@ -76,7 +76,9 @@ class OutboxSender:
         self._sessions = sessions
         self._clock = clock
         self._exports = exports
-        self._lease = lease
+        self.lease = lease
+        self._running = False
+        self._blocked: dict[str, datetime] = {}  # chat → until when a failed message waits
         self._poll_every = poll_every  # rows written by other processes are found this often
         self._retry_base = retry_base
         self._wake = asyncio.Event()
@@ -89,6 +91,29 @@ class OutboxSender:
     def name(self) -> str:
         return self.channel.name
 
+    @property
+    def holding(self) -> bool:
+        return self._running
+
+    def take(self, rows: Sequence[store.Claimed]) -> None:
+        """Rows an event just committed, already taken for this sender: queued at once,
+        with no transaction of their own. A chat whose earlier message waits for a retry
+        gets them back as due, so the taking order keeps that chat's order."""
+        now = self._clock.now()
+        held = set(self._held())
+        back = []
+        for row in rows:
+            if row.id in held:
+                continue
+            if self._blocked.get(row.chat_id, now) > now:
+                back.append(row.id)
+            else:
+                self._enqueue(row)
+        if back:
+            task = asyncio.ensure_future(self._release(back, None))
+            self._workers.add(task)
+            task.add_done_callback(self._workers.discard)
+
     def wake(self) -> None:
         """Something was committed: look now rather than at the next poll."""
         self._wake.set()
@@ -97,6 +122,7 @@ class OutboxSender:
         """Send until `stop`; then finish what is leaving and give back the rest.
         A database that fails here is waited out: the rows stay in the table."""
         stopping = asyncio.ensure_future(stop.wait())
+        self._running = True
         failures = 0
         renewed = self._clock.now()
         try:
@@ -104,7 +130,7 @@ class OutboxSender:
                 self._wake.clear()
                 room = IN_FLIGHT - self._in_flight()
                 try:
-                    if self._clock.now() - renewed > self._lease / 3:
+                    if self._clock.now() - renewed > self.lease / 3:
                         renewed = self._clock.now()
                         await self._renew()
                     claimed = await self._claim(room) if room > 0 else []
@@ -123,6 +149,7 @@ class OutboxSender:
                                        return_when=asyncio.FIRST_COMPLETED)
                     waking.cancel()
         finally:
+            self._running = False
             stopping.cancel()
             await self._shutdown()
 
@@ -148,7 +175,7 @@ class OutboxSender:
 
     async def _claim(self, limit: int) -> list[store.Claimed]:
         async with UnitOfWork(self._sessions) as uow:
-            claimed = await store.claim(uow.session, self.name, self._clock.now(), self._lease,
+            claimed = await store.claim(uow.session, self.name, self._clock.now(), self.lease,
                                         limit)
             await uow.commit()
         held = set(self._held())  # never queue a row twice, whatever the clock did
@@ -158,7 +185,7 @@ class OutboxSender:
         held = self._held()
         if held:
             async with UnitOfWork(self._sessions) as uow:
-                await store.renew(uow.session, held, self._clock.now() + self._lease)
+                await store.renew(uow.session, held, self._clock.now() + self.lease)
                 await uow.commit()
 
     def _enqueue(self, message: store.Claimed) -> None:
@@ -182,8 +209,10 @@ class OutboxSender:
                     continue
                 rest = [m.id for m in list(queue)[1:]]
                 del self._chats[chat_id]  # what arrives meanwhile starts a new worker
+                retry_at = self._retry_at(message.attempts + 1)
+                self._blocked[chat_id] = retry_at
                 if rest:
-                    await self._release(rest, self._retry_at(message.attempts + 1))
+                    await self._release(rest, retry_at)
                 return
         except Exception as error:  # noqa: BLE001 - the rows come back when their lease ends
             log.error("outbox %s: chat worker failed (%s)", self.name, type(error).__name__)

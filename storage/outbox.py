@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -35,15 +35,39 @@ class Message:
     member_id: int | None = None
 
 
-async def add(session: AsyncSession, messages: Sequence[Message], now: datetime) -> None:
-    """Queue messages in one statement (an event's replies are written with its effects)."""
+async def add(
+    session: AsyncSession,
+    messages: Sequence[Message],
+    now: datetime,
+    hold: Mapping[str, datetime] | None = None,
+) -> list[tuple[str, Claimed]]:
+    """Queue messages in one statement (an event's replies are written with its effects).
+
+    `hold` maps a channel to a lease end: those rows are written already taken by this
+    process's sender, which gets them straight after the commit (returned here) instead
+    of taking them in a transaction of its own; if the process dies, the lease runs out."""
     if not messages:
-        return
-    await session.execute(insert(OutboxMessage), [
+        return []
+    hold = hold or {}
+    rows = [
         {"channel": m.channel, "chat_id": m.chat_id, "member_id": m.member_id, "reply": m.reply,
-         "created_at": now, "status": OutboxStatus.PENDING, "attempts": 0}
+         "created_at": now, "status": OutboxStatus.PENDING, "attempts": 0,
+         "claimed_until": hold.get(m.channel)}
         for m in messages
-    ])
+    ]
+    if not any(m.channel in hold for m in messages):
+        await session.execute(insert(OutboxMessage), rows)
+        return []
+    result = await session.execute(
+        insert(OutboxMessage).returning(
+            OutboxMessage.id, OutboxMessage.channel, OutboxMessage.chat_id,
+            OutboxMessage.member_id, OutboxMessage.reply, OutboxMessage.attempts,
+            sort_by_parameter_order=True),
+        rows,
+    )
+    return [(channel, Claimed(id_, chat_id, member_id, reply, attempts))
+            for id_, channel, chat_id, member_id, reply, attempts in result
+            if channel in hold]
 
 
 def _due(now: datetime) -> Any:

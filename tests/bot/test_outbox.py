@@ -234,3 +234,43 @@ async def test_a_reply_with_a_file_is_two_messages_so_a_failed_file_never_repeat
 
     preparing = [r for _, r in channel.sent if r.text.startswith(strings.EXPORT_PREPARING[:20])]
     assert len(preparing) == 1
+
+
+async def test_replies_handed_straight_to_a_running_sender_keep_a_failed_chats_order(
+    engine: ConversationEngine, sessions: async_sessionmaker[AsyncSession], bloc: Bloc,
+    clock: FakeClock,
+) -> None:
+    """The engine hands a running sender its replies already taken; a chat whose earlier
+    message waits for a retry gets them only after that one, never before."""
+
+    class FailsFirst(Recording):
+        failed = False
+
+        async def send(self, chat_id: str, reply: Reply) -> None:
+            if not self.failed:
+                self.failed = True
+                raise ConnectionError("network down")
+            await super().send(chat_id, reply)
+
+    channel = FailsFirst()
+    outbox = sender(channel, sessions, clock)
+    engine.attach(outbox)
+    stop = asyncio.Event()
+    task = asyncio.create_task(outbox.run(stop))
+    await asyncio.sleep(0.05)
+    member = Chat(engine, user_id="z-an", channel="zalo")
+    first = await member.say("11112222")  # welcome: its first message fails
+    await asyncio.sleep(0.2)
+    second = await member.say("muc luc")
+    await asyncio.sleep(0.2)
+    assert channel.sent == []  # everything waits behind the failed welcome
+    clock.advance(timedelta(minutes=10))
+    expected = [r.text for r in [*first, *second]]
+    for _ in range(200):
+        if len(channel.sent) >= len(expected):
+            break
+        await asyncio.sleep(0.02)
+    stop.set()
+    await task
+
+    assert [reply.text for _, reply in channel.sent] == expected
