@@ -7,7 +7,7 @@ from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from storage.db import WRITE
+from storage.db import WRITE, Turn, write_turn
 
 
 class UnitOfWork:
@@ -17,6 +17,7 @@ class UnitOfWork:
         self._factory = session_factory
         self._write = write
         self._session: AsyncSession | None = None
+        self._turn = Turn()
 
     @property
     def session(self) -> AsyncSession:
@@ -27,7 +28,13 @@ class UnitOfWork:
     async def __aenter__(self) -> Self:
         self._session = self._factory()
         if self._write:
-            await self._session.connection(execution_options=WRITE)
+            self._turn = await write_turn(self._session)
+            try:
+                await self._session.connection(execution_options=WRITE)
+            except BaseException:
+                self._turn.release()
+                await self._session.close()
+                raise
         return self
 
     async def __aexit__(
@@ -39,7 +46,11 @@ class UnitOfWork:
         session, self._session = self.session, None
         # close() rolls back whatever was not committed, and unlike rollback() it
         # leaves loaded objects readable (detached, not expired) for the caller.
-        await session.close()
+        try:
+            await session.close()
+        finally:
+            if self._write:
+                self._turn.release()
 
     async def commit(self) -> None:
         await self.session.commit()
