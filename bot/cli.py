@@ -16,6 +16,7 @@ from bot import (
     compile_commands,
     deadletter_commands,
     office_commands,
+    outcome_commands,
     reminder_commands,
     runner,
 )
@@ -352,6 +353,13 @@ def compile_decide(
     except office_commands.CommandError as error:
         raise _fail(str(error)) from None
     _office_lines(lambda i: compile_commands.decide(i, group, chosen, explanation, by))
+
+
+@compile_app.command("notify", help=strings.HELP_COMPILE_NOTIFY)
+def compile_notify(
+    dry_run: Annotated[bool, typer.Option("--dry-run", help=strings.HELP_COMPILE_NOTIFY_DRY)] = False,
+) -> None:
+    _office_lines(lambda i: outcome_commands.tell_members(i, dry_run=dry_run))
 
 
 @compile_app.command("progress", help=strings.HELP_COMPILE_PROGRESS)

@@ -828,3 +828,23 @@ WEB_AUDIT_ACTIONS = {
     "grouping_changed": "Đổi nhóm ý kiến",
     "dead_letter_replayed": "Xử lý lại tin bị treo",
 }
+
+# ---- Telling members what became of their comments (gopy compile notify) -------------
+OUTCOME_TITLE = (
+    "📋 Văn phòng Đảng ủy Khối thông báo kết quả tiếp thu, giải trình ý kiến đồng chí "
+    "đã góp vào dự thảo:"
+)
+OUTCOME_TITLE_MORE = "📋 Kết quả tiếp thu, giải trình (tiếp theo):"
+OUTCOME_LINE = "• Mục {position} ({section}): «{comment}»\n  → {outcome}. {explanation}"
+HELP_COMPILE_NOTIFY = (
+    "Gửi cho mỗi đảng viên kết quả tiếp thu, giải trình từng ý kiến của mình (mỗi ý kiến "
+    "một lần; bot đang chạy sẽ gửi đi)."
+)
+HELP_COMPILE_NOTIFY_DRY = "Chỉ đếm, không gửi."
+CLI_OUTCOMES_PREVIEW = (
+    "Chưa báo: {comments} ý kiến của {members} đảng viên ({reached} người nhận được tin qua bot)."
+)
+CLI_OUTCOMES_DONE = (
+    "Đã xếp gửi kết quả cho {told} ý kiến; {unreachable} ý kiến của người không liên lạc được "
+    "qua bot (không gửi lại)."
+)

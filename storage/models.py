@@ -485,3 +485,18 @@ class ZaloInboxEvent(Base):
     received_at: Mapped[datetime]
     claimed_until: Mapped[datetime | None]  # a worker is on it until then
     attempts: Mapped[int] = mapped_column(default=0)
+
+
+class OutcomeNotice(Base):
+    """A member told what became of one of their comments: exactly once per comment, the
+    row written in the same transaction as the message that tells it (bot/outbox.py)."""
+
+    __tablename__ = "outcome_notice"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    comment_id: Mapped[int] = mapped_column(ForeignKey("comment.id", ondelete="CASCADE"),
+                                            unique=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"))
+    decision_id: Mapped[int] = mapped_column(ForeignKey("decision.id", ondelete="CASCADE"))
+    reached: Mapped[bool]  # False: no chat the bot can reach (counted, never retried)
+    queued_at: Mapped[datetime]
