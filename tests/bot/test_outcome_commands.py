@@ -79,8 +79,8 @@ async def test_each_comment_is_told_once_even_after_a_restart(
     assert {row.chat_id for row in rows} == {str(9100 + n) for n in range(LINKED)}
     assert {row.member_id for row in rows} == set(linked)
     texts = [reply_from_json(row.reply).text for row in rows]
-    assert all(t.startswith(strings.OUTCOME_TITLE[:20]) or t.startswith(
-        strings.OUTCOME_TITLE_MORE[:20]) for t in texts)
+    titles = (strings.OUTCOME_TITLE[:20], strings.OUTCOME_TITLE_MORE[:20])
+    assert all(t.startswith(titles) for t in texts)
     assert all("Giải trình. Đã có trong mục tiêu chung." in t for t in texts)
     assert all(len(t) <= outcome_commands.MESSAGE_CHARS for t in texts)
     told, away = (int(x) for x in re.findall(r"\d+", first[0])[:2])
