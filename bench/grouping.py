@@ -18,10 +18,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from content.similar import CHOSEN, Scores, group, normalise, score_matrix
+from content.similar import CHOSEN, group, normalise, score_matrix
+
+if TYPE_CHECKING:
+    from content.similar import Scores
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "bench" / "data" / "grouping.csv"

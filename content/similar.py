@@ -16,13 +16,16 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-
-import numpy as np
-from numpy.typing import NDArray
+from typing import TYPE_CHECKING
 
 from content.text import fold
 
-Scores = NDArray[np.float32]
+if TYPE_CHECKING:  # numpy and scikit-learn load only when comments are grouped: every
+    import numpy as np  # `gopy` command imports this module, and they take ~0.3 s
+    from numpy.typing import NDArray
+
+    Scores = NDArray[np.float32]
+
 _THOUSANDS = re.compile(r"(?<=\d)[.,](?=\d{3}\b)")  # 1.000 and 1000 are the same number
 _NOT_WORD = re.compile(r"[^\w%]+")
 
@@ -45,6 +48,8 @@ def normalise(text: str) -> str:
 
 def score_matrix(texts: Sequence[str]) -> Scores:
     """Every pair's similarity, 0-100: cosine of TF-IDF character 3-5-grams, fitted on `texts`."""
+    import numpy as np
+
     if not texts:
         return np.zeros((0, 0), dtype=np.float32)
     # Imported here: scikit-learn takes a second to load, and only grouping needs it.
@@ -75,6 +80,8 @@ def group(
     starts a new group. Fixed items seed their groups and are never moved, and two
     groups are never joined, so hand corrections survive a later run.
     """
+    import numpy as np
+
     n = len(scores)
     given = list(fixed) if fixed is not None else [None] * n
     labels: list[int] = [-1] * n
@@ -118,6 +125,8 @@ def group(
 
 def representative(scores: Scores, items: Sequence[int]) -> int:
     """The item closest to all the others in its group (the medoid), to show for the group."""
+    import numpy as np
+
     if len(items) <= 2:
         return items[0]
     block = scores[np.ix_(items, items)]
