@@ -32,7 +32,6 @@ from storage import roster, web_access
 from storage.backup import backup_sqlite
 from storage.consultations import create_consultation, current_consultation, list_sections
 from storage.phones import normalize_phone
-from web.app import add_console
 
 app = typer.Typer(help=strings.HELP_GOPY, no_args_is_help=True)
 draft_app = typer.Typer(help=strings.HELP_DRAFT, no_args_is_help=True)
@@ -72,6 +71,8 @@ def _fail(message: str) -> typer.Exit:
 
 @app.command(help=strings.HELP_RUN)
 def run() -> None:
+    from web.app import add_console  # the console's templates: only for the running bot
+
     settings = Settings()
     asyncio.run(runner.run(settings, pages=add_console))
 

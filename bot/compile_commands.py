@@ -10,6 +10,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.bootstrap import App
 from bot.office_commands import CommandError, _consultation
@@ -22,8 +23,9 @@ from storage.grouping import GroupingError
 from storage.identities import member_by_phone
 from storage.models import Member
 from storage.phones import normalize_phone
-from storage.report_docx import ReportHeader, write_docx
-from storage.report_xlsx import write_xlsx
+
+if TYPE_CHECKING:
+    from storage.report_docx import ReportHeader
 
 
 class ReportFormat(enum.StrEnum):
@@ -166,6 +168,8 @@ async def progress(instance: App) -> list[str]:
 
 
 def header(instance: App) -> ReportHeader:
+    from storage.report_docx import ReportHeader
+
     settings = instance.settings
     return ReportHeader(settings.report_issuer_parent, settings.report_issuer,
                         settings.report_issuer_short, settings.report_place,
@@ -174,6 +178,10 @@ def header(instance: App) -> ReportHeader:
 
 async def report(instance: App, fmt: ReportFormat, out: Path, named: bool) -> list[str]:
     """Write the report next to `out` and move it into place only once complete."""
+    # Imported here: python-docx and its XML library are for this command only.
+    from storage.report_docx import write_docx
+    from storage.report_xlsx import write_xlsx
+
     partial = out.with_name(out.name + ".part")
     try:
         async with instance.uow(write=False) as uow:
