@@ -35,6 +35,7 @@ from storage.db import create_engine, create_session_factory
 from storage.migrate import upgrade
 from storage.models import Comment, CommentPart, Identity, Member, Section
 from storage.uow import UnitOfWork
+from tests.bot.channels.test_telegram_webhook import free_port
 from tests.conftest import SEED_DRAFT
 from tests.fakes.telegram_server import FakeTelegramServer
 
@@ -331,6 +332,8 @@ def bot_env(server: FakeTelegramServer, database_url: str) -> dict[str, str]:
         TELEGRAM_POLL_TIMEOUT="1", LOG_LEVEL=LOG_LEVEL,
         # A reply a killed process had taken goes out from the next one after this.
         OUTBOX_LEASE_SECONDS="1",
+        # `gopy run` also serves the web console: on a port of its own, not 8080.
+        WEBHOOK_PORT=str(free_port()),
         PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")])),
     )
     return env

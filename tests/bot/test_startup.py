@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from bot.channels.caps import TELEGRAM_CAPS
+from tests.bot.channels.test_telegram_webhook import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE_DRAFT = ROOT / "content" / "drafts" / "du-thao-bao-cao-chinh-tri-lan-4.txt"
@@ -39,7 +40,9 @@ sys.exit(code)
 
 
 def gopy(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "ZALO_"))}
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("TELEGRAM_", "ZALO_", "WEBHOOK_", "WEB_"))}
+    env["WEBHOOK_PORT"] = str(free_port())  # the terminal trial serves the console too
     env |= {"DATABASE_URL": f"sqlite+aiosqlite:///{cwd / 'gopy.db'}", "LOG_LEVEL": "WARNING",
             "PYTHONPATH": str(ROOT)}
     return subprocess.run(
