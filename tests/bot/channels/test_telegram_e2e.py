@@ -18,6 +18,7 @@ from storage.consultations import create_consultation
 from storage.models import Comment, Member, Progress, Section
 from tests.conftest import DEADLINE, SEED_DRAFT
 from tests.fakes.telegram_server import FakeTelegramServer
+from tests.fakes.telegram_spec import visible_text
 from tests.support.running import running
 
 ROSTER = Path(__file__).resolve().parents[3] / "content" / "sample_roster.csv"
@@ -78,7 +79,8 @@ class Member_:
 
     def _bot_message_id(self, message: dict[str, Any]) -> int:
         for m in reversed(self.server.chat_history(self.user_id)):
-            if m.get("text") == message.get("text") and m.get("from", {}).get("is_bot"):
+            shown = visible_text(message["text"], message.get("parse_mode"))
+            if m.get("text") == shown and m.get("from", {}).get("is_bot"):
                 return int(m["message_id"])
         raise AssertionError("message not in the chat")
 
