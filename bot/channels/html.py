@@ -6,18 +6,17 @@ from __future__ import annotations
 import html
 from collections.abc import Iterable
 
-from handlers.styled import Span, Style
+from handlers.styled import Span, Style, merged
 
 # Telegram's tags for our styles (core.telegram.org/bots/api#html-style); plain has none.
 TAGS = {Style.BOLD: "b", Style.ITALIC: "i", Style.QUOTE: "blockquote"}
 
 
 def to_html(spans: Iterable[Span]) -> str:
-    """Each span's text escaped (<, >, &), wrapped in its style's tag."""
+    """Each span's text escaped (<, >, &), wrapped in its style's tag; neighbours in one style
+    share a tag and empty spans get none (an empty tag shows nothing)."""
     out: list[str] = []
-    for span in spans:
-        if not span.text:
-            continue  # an empty tag shows nothing and makes no entity: leave it out
+    for span in merged(spans):
         text = html.escape(span.text, quote=False)
         tag = TAGS.get(span.style)
         out.append(f"<{tag}>{text}</{tag}>" if tag else text)
