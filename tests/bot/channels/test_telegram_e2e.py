@@ -85,12 +85,15 @@ class Member_:
         raise AssertionError("message not in the chat")
 
 
-async def load_sample(settings: Settings) -> None:
+async def load_sample(
+    settings: Settings, draft: str | None = None, title: str = "Dự thảo Báo cáo chính trị (lần 4)"
+) -> None:
+    """The sample roster and a round on `draft` (the sample draft when None)."""
     app = await bootstrap.build(settings)
     async with app.uow() as uow:
+        text = SEED_DRAFT.read_text(encoding="utf-8") if draft is None else draft
         await create_consultation(
-            uow.session, parse_draft(SEED_DRAFT.read_text(encoding="utf-8")),
-            title="Dự thảo Báo cáo chính trị (lần 4)", deadline=DEADLINE, now=app.clock.now(),
+            uow.session, parse_draft(text), title=title, deadline=DEADLINE, now=app.clock.now(),
         )
         await roster.import_roster(uow.session, ROSTER)
         await uow.commit()

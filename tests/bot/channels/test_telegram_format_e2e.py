@@ -6,13 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot import bootstrap
-from bot.config import Settings
-from content.draft_parser import parse_draft
-from storage import roster
-from storage.consultations import create_consultation
-from tests.bot.channels.test_telegram_e2e import ROSTER, USER, Member_, settings_for
-from tests.conftest import DEADLINE
+from tests.bot.channels.test_telegram_e2e import USER, Member_, load_sample, settings_for
 from tests.fakes.telegram_server import FakeTelegramServer
 from tests.fakes.telegram_spec import visible_text
 from tests.support.running import running
@@ -37,16 +31,6 @@ LABEL = "1. Tăng trưởng <5%> & bền vững 📈"
 PATH = "Phần I: Kinh tế <số> & xã hội"
 
 
-async def load_draft(settings: Settings) -> None:
-    app = await bootstrap.build(settings)
-    async with app.uow() as uow:
-        await create_consultation(uow.session, parse_draft(DRAFT), title="Dự thảo <thử> & mẫu",
-                                  deadline=DEADLINE, now=app.clock.now())
-        await roster.import_roster(uow.session, ROSTER)
-        await uow.commit()
-    await app.close()
-
-
 def styled(message: dict[str, Any]) -> dict[str, list[str]]:
     """The text under each entity of a message as Telegram keeps it (offsets in UTF-16)."""
     units = message["text"].encode("utf-16-le")
@@ -68,7 +52,7 @@ async def test_section_page_is_styled_and_the_comment_quoted_back(
 ) -> None:
     server = fake_telegram
     settings = settings_for(server, database_url)
-    await load_draft(settings)
+    await load_sample(settings, DRAFT, title="Dự thảo <thử> & mẫu")
     member = Member_(server, USER)
 
     async with running(settings):
