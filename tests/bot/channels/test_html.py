@@ -6,10 +6,16 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.channels.caps import TELEGRAM_CAPS
 from bot.channels.html import to_html
+from content.draft_parser import parse_draft
 from content.text import utf16_len
+from handlers import views
 from handlers.styled import Span, Style, join_lines, merged, plain
+from storage.models import Comment, Consultation, Section
+from tests.conftest import SEED_DRAFT
 from tests.fakes.telegram_html import parse_html
+from tests.fakes.telegram_spec import TEXT_LIMITS
 
 ENTITY = {Style.BOLD: "bold", Style.ITALIC: "italic", Style.QUOTE: "blockquote"}
 # What a draft or a comment may hold that markup could mistake for its own.
@@ -60,3 +66,26 @@ def test_lines_join_like_plain_lines_and_keep_their_styles() -> None:
     assert plain(styled) == "Mục 1/3\nab\nTựa\n\n"
     assert styled == (Span("Mục 1/3\na"), Span("b", Style.ITALIC), Span("\n"),
                       Span("Tựa", Style.BOLD), Span("\n\n"))
+
+
+def test_every_page_of_the_sample_draft_fits_telegram_once_parsed() -> None:
+    """Telegram's 4,096 count what is shown: the HTML may be longer, the page may not."""
+    draft = parse_draft(SEED_DRAFT.read_text(encoding="utf-8"))
+    choices = ["Nhất trí", "Nhất trí, có ý kiến bổ sung", "Không nhất trí", "Không có ý kiến"]
+    consultation = Consultation(choices=[{"label": c, "asks_text": False} for c in choices])
+    comment = Comment(choice="Không nhất trí", text="Sửa <a> & <b> " * 40)
+    _, limit = TEXT_LIMITS[("sendMessage", "text")]
+    longest_html = 0
+    for position, unit in enumerate(draft.sections, 1):
+        section = Section(id=position, position=position, number=unit.number, title=unit.title,
+                          path=list(unit.path), body=unit.body,
+                          footnotes=[{"mark": f.mark, "text": f.text} for f in unit.footnotes])
+        pages = len(views.section_pages(section, TELEGRAM_CAPS))
+        for page in range(1, pages + 1):
+            reply = views.section_reply(consultation, section, len(draft.sections), page, comment,
+                                        TELEGRAM_CAPS)
+            markup = to_html(reply.styled)
+            assert parse_html(markup).text == reply.text
+            assert len(reply.text) <= limit
+            longest_html = max(longest_html, len(markup))
+    assert longest_html > limit  # the markup alone would have looked too long
