@@ -6,6 +6,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from aiogram import Bot
+
+from bot.channels.telegram import TelegramChannel
+from handlers.conversation import Reply
+from handlers.styled import Span, Style
 from tests.bot.channels.test_telegram_e2e import USER, Member_, load_sample, settings_for
 from tests.fakes.telegram_server import FakeTelegramServer
 from tests.fakes.telegram_spec import visible_text
@@ -86,3 +91,16 @@ async def test_section_page_is_styled_and_the_comment_quoted_back(
     assert "(1) Số liệu của Cục Thống kê <2019> & ước 2020." in lines
     first_visit = shown(server, section)
     assert "blockquote" not in styled(first_visit)  # nothing answered yet: nothing to quote
+
+
+async def test_markup_telegram_refuses_still_brings_the_words(
+    fake_telegram: FakeTelegramServer, fake_telegram_bot: Bot
+) -> None:
+    channel = TelegramChannel(fake_telegram_bot)
+    fake_telegram.fail_next("sendMessage", error_code=400, description=(
+        "Bad Request: can't parse entities: Unsupported start tag \"x\" at byte offset 0"))
+
+    await channel.send(str(USER), Reply.of((Span("1. Tựa <x>", Style.BOLD), Span("\nnội dung"))))
+
+    [sent] = fake_telegram.sent_messages(USER)
+    assert sent["text"] == "1. Tựa <x>\nnội dung" and "parse_mode" not in sent
