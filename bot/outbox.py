@@ -25,6 +25,7 @@ from handlers.conversation import (
     Reply,
     menu_payloads,
 )
+from handlers.styled import Span, Style
 from storage import outbox as store
 from storage.identities import remember_menu
 from storage.models import Identity
@@ -123,6 +124,8 @@ def reply_to_json(reply: Reply) -> dict[str, Any]:
         data["clear_keyboard"] = True
     if reply.export is not None:
         data["export"] = asdict(reply.export)
+    if reply.styled:
+        data["styled"] = [[span.style.value, span.text] for span in reply.styled]
     if reply.document is not None:
         doc = reply.document
         data["document"] = {"filename": doc.filename, "caption": doc.caption,
@@ -141,4 +144,5 @@ def reply_from_json(data: Mapping[str, Any]) -> Reply:
         export=ExportRequest(**data["export"]) if data.get("export") else None,
         document=Document(document["filename"], base64.b64decode(document["content"]),
                           document.get("caption", "")) if document else None,
+        styled=tuple(Span(text, Style(style)) for style, text in data.get("styled", ())),
     )

@@ -7,6 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from handlers.styled import Styled, plain
+
 MAX_TYPED_NUMBER = 999  # the router reads at most three typed digits as a choice
 
 
@@ -77,7 +79,10 @@ class ExportRequest:
 
 @dataclass(frozen=True)
 class Reply:
-    """What to show; a channel decides how (buttons, numbered lines, a prompt)."""
+    """What to show; a channel decides how (buttons, numbered lines, a prompt).
+
+    `text` is always the plain rendering; `styled`, when set, is the same text with its
+    document shape (bold, italics, quotes) for channels that show styles."""
 
     text: str
     buttons: tuple[tuple[Button, ...], ...] = ()
@@ -85,6 +90,16 @@ class Reply:
     clear_keyboard: bool = False  # remove a contact keyboard shown earlier
     document: Document | None = None
     export: ExportRequest | None = None  # delivery builds it into a document, then sends it
+    styled: Styled = ()
+
+    def __post_init__(self) -> None:
+        if self.styled and plain(self.styled) != self.text:
+            raise ValueError("a reply's styled form must read exactly as its text")
+
+    @classmethod
+    def of(cls, spans: Styled, buttons: tuple[tuple[Button, ...], ...] = ()) -> Reply:
+        """A reply from styled text: its plain rendering is the text every channel can show."""
+        return cls(plain(spans), buttons=buttons, styled=tuple(spans))
 
     def all_buttons(self) -> list[Button]:
         return [button for row in self.buttons for button in row]

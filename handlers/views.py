@@ -8,6 +8,7 @@ from content import strings
 from content.text import shorten, split_text
 from handlers.actions import AskClear, Choose, Contents, Finish, OpenSection, Review, ShowPage
 from handlers.conversation import Button, ChannelCaps, Reply
+from handlers.styled import Line, Span, Style, join_lines
 from storage.comments import has_content
 from storage.models import Comment, Consultation, Section
 
@@ -47,11 +48,15 @@ def section_reply(
     page = min(max(page, 1), len(pages))
     header = strings.SECTION_HEADER.format(position=section.position, count=count)
     context = " › ".join(shorten(p, 50) for p in section.path)
-    lines = [f"{header} · {context}" if context else header, "━━━━━━━━━━", section.label, ""]
+    # The document's shape: its number and title bold, where it sits in italics.
+    heading = (Span(header), Span(" · "), Span(context, Style.ITALIC)) if context else header
+    lines: list[Line] = [heading, "━━━━━━━━━━", Span(section.label, Style.BOLD), ""]
     lines.append(pages[page - 1])
     if len(pages) > 1:
         lines += ["", strings.SECTION_PAGE.format(page=page, pages=len(pages))]
-    lines += ["", strings.SECTION_CURRENT.format(summary=summarize(comment))]
+    current = strings.SECTION_CURRENT.format(summary=summarize(comment))
+    # The member's own answer comes back as a quote, a whole line so the quote is a block.
+    lines += ["", Span(current, Style.QUOTE) if has_content(comment) else current]
     if not has_content(comment):
         lines.append(strings.SECTION_ASK if caps.buttons else strings.SECTION_ASK_TYPED)
 
@@ -71,8 +76,7 @@ def section_reply(
     rows.append(tuple(nav))
     if comment is not None and comment.text:
         rows.append((Button.to(strings.BTN_CLEAR_TEXT, AskClear(section.id)),))
-    text = "\n".join(lines)
-    return Reply(text=text, buttons=tuple(rows))
+    return Reply.of(join_lines(lines), buttons=tuple(rows))
 
 
 def toc_reply(

@@ -46,6 +46,7 @@ from bot.channels.base import (
     sleep_or_stop,
 )
 from bot.channels.caps import TELEGRAM_CAPS
+from bot.channels.html import to_html
 from bot.webhook import Route, WebhookServer, secret_matches
 from content import strings
 from handlers.conversation import Inbound, Kind, Reply, typed
@@ -178,6 +179,17 @@ class TelegramChannel:
             )
         elif reply.clear_keyboard:
             markup = ReplyKeyboardRemove()
+        if reply.styled:
+            try:
+                await self.bot.send_message(chat_id, to_html(reply.styled), parse_mode="HTML",
+                                            reply_markup=markup)
+                return
+            except TelegramBadRequest as error:
+                if "can't parse entities" not in error.message:
+                    raise
+                # Our markup is escaped in one place and should never be refused; if it is,
+                # the member still gets the words, unstyled.
+                log.warning("telegram refused the HTML of a reply; sent as plain text")
         await self.bot.send_message(chat_id, reply.text, reply_markup=markup)
 
     # ---- receiving ---------------------------------------------------------

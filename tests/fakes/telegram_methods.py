@@ -8,7 +8,7 @@ from typing import Any
 
 from tests.fakes.telegram_chats import ChatBook, JsonObject
 from tests.fakes.telegram_limits import ApiError
-from tests.fakes.telegram_spec import visible_text
+from tests.fakes.telegram_spec import parsed
 from tests.fakes.telegram_updates import UpdateQueue
 
 Files = Mapping[str, tuple[str, bytes]]
@@ -137,8 +137,8 @@ class BotApi:
 
     def send_message(self, params: JsonObject, files: Files) -> JsonObject:
         chat_id = _private_or_group(params["chat_id"])
-        text = visible_text(params["text"], params.get("parse_mode"))
-        return self.chats.add_bot_message(chat_id, text=text, **_inline_markup(params))
+        return self.chats.add_bot_message(
+            chat_id, **_text("text", params), **_inline_markup(params))
 
     def send_document(self, params: JsonObject, files: Files) -> JsonObject:
         chat_id = _private_or_group(params["chat_id"])
@@ -146,9 +146,7 @@ class BotApi:
         if "document" in files:
             filename, content = files["document"]
             document |= {"file_name": filename, "file_size": len(content)}
-        caption = {}
-        if "caption" in params:
-            caption["caption"] = visible_text(params["caption"], params.get("parse_mode"))
+        caption = _text("caption", params) if "caption" in params else {}
         return self.chats.add_bot_message(
             chat_id, document=document, **caption, **_inline_markup(params)
         )
@@ -157,12 +155,14 @@ class BotApi:
         if "inline_message_id" in params:
             return True
         chat_id, message = self._editable(params, "edit")
-        text = visible_text(params.get("text", ""), params.get("parse_mode"))
+        shown = _text("text", {"text": params.get("text", ""), **params})
         markup = _inline_markup(params).get("reply_markup")
-        if message.get("text") == text and message.get("reply_markup") == markup:
+        if (message.get("text") == shown["text"] and message.get("entities") == shown.get("entities")
+                and message.get("reply_markup") == markup):
             raise ApiError(400, _NOT_MODIFIED)
-        # Telegram drops the inline keyboard when an edit does not repeat it.
-        return self.chats.replace(chat_id, message["message_id"], text=text, reply_markup=markup)
+        # Telegram drops the inline keyboard (and old entities) when an edit does not repeat them.
+        return self.chats.replace(chat_id, message["message_id"], text=shown["text"],
+                                  entities=shown.get("entities"), reply_markup=markup)
 
     def edit_message_reply_markup(self, params: JsonObject, files: Files) -> JsonObject | bool:
         if "inline_message_id" in params:
@@ -203,6 +203,13 @@ def _private_or_group(chat_id: int | str) -> int:
     if isinstance(chat_id, int):
         return chat_id
     raise ApiError(400, "Bad Request: chat not found")
+
+
+def _text(name: str, params: JsonObject) -> JsonObject:
+    """A message's text (or caption) as Telegram keeps it: the markup parsed into entities."""
+    shown = parsed(params[name], params.get("parse_mode"))
+    entities_name = "entities" if name == "text" else "caption_entities"
+    return {name: shown.text, **({entities_name: shown.entities} if shown.entities else {})}
 
 
 def _inline_markup(params: JsonObject) -> JsonObject:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import json
 import os
 import re
@@ -11,6 +10,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
+
+from tests.fakes.telegram_html import MarkupError, Parsed, parse_html
 
 SPEC_ENV = "GOPY_TELEGRAM_SPEC"
 # A copy of the official spec (MIT, licence beside it), so a clone of the repo tests itself.
@@ -31,7 +32,6 @@ _BUTTON_DECORATIONS = frozenset({"text", "icon_custom_emoji_id", "style"})
 _PRIMITIVES = frozenset({"Integer", "Float", "String", "Boolean", "InputFile"})
 _ARRAY = "Array of "
 _INTEGER = re.compile(r"-?\d+")
-_HTML_TAG = re.compile(r"<[^>]*>")
 
 
 @dataclass(frozen=True)
@@ -60,10 +60,16 @@ def load_spec(path: Path | None = None) -> TelegramSpec:
 
 
 def visible_text(text: str, parse_mode: str | None) -> str:
-    """What the user sees once Telegram has parsed the markup (HTML only; Markdown kept)."""
+    """What the user sees once Telegram has parsed the markup (HTML only; Markdown kept).
+    Markup Telegram would refuse raises MarkupError."""
+    return parsed(text, parse_mode).text
+
+
+def parsed(text: str, parse_mode: str | None) -> Parsed:
+    """The text and entities Telegram makes of a message (HTML parsed; Markdown kept as is)."""
     if parse_mode is not None and parse_mode.upper() == "HTML":
-        return html.unescape(_HTML_TAG.sub("", text))
-    return text
+        return parse_html(text)
+    return Parsed(text)
 
 
 class TelegramSpec:
@@ -218,7 +224,11 @@ def _check_lengths(method: str, params: Mapping[str, Any]) -> list[Problem]:
         value = params.get(name)
         if not isinstance(value, str):
             continue
-        length = len(visible_text(value, parse_mode).strip())
+        try:
+            length = len(visible_text(value, parse_mode).strip())
+        except MarkupError as error:
+            problems.append(Problem(name, f"can't parse entities: {error}"))
+            continue
         if not low <= length <= high:
             problems.append(
                 Problem(name, f"{length} characters after parsing, Telegram allows {low}-{high}")

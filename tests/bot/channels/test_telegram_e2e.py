@@ -18,6 +18,7 @@ from storage.consultations import create_consultation
 from storage.models import Comment, Member, Progress, Section
 from tests.conftest import DEADLINE, SEED_DRAFT
 from tests.fakes.telegram_server import FakeTelegramServer
+from tests.fakes.telegram_spec import visible_text
 from tests.support.running import running
 
 ROSTER = Path(__file__).resolve().parents[3] / "content" / "sample_roster.csv"
@@ -78,17 +79,21 @@ class Member_:
 
     def _bot_message_id(self, message: dict[str, Any]) -> int:
         for m in reversed(self.server.chat_history(self.user_id)):
-            if m.get("text") == message.get("text") and m.get("from", {}).get("is_bot"):
+            shown = visible_text(message["text"], message.get("parse_mode"))
+            if m.get("text") == shown and m.get("from", {}).get("is_bot"):
                 return int(m["message_id"])
         raise AssertionError("message not in the chat")
 
 
-async def load_sample(settings: Settings) -> None:
+async def load_sample(
+    settings: Settings, draft: str | None = None, title: str = "Dự thảo Báo cáo chính trị (lần 4)"
+) -> None:
+    """The sample roster and a round on `draft` (the sample draft when None)."""
     app = await bootstrap.build(settings)
     async with app.uow() as uow:
+        text = SEED_DRAFT.read_text(encoding="utf-8") if draft is None else draft
         await create_consultation(
-            uow.session, parse_draft(SEED_DRAFT.read_text(encoding="utf-8")),
-            title="Dự thảo Báo cáo chính trị (lần 4)", deadline=DEADLINE, now=app.clock.now(),
+            uow.session, parse_draft(text), title=title, deadline=DEADLINE, now=app.clock.now(),
         )
         await roster.import_roster(uow.session, ROSTER)
         await uow.commit()
