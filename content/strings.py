@@ -828,3 +828,56 @@ WEB_AUDIT_ACTIONS = {
     "grouping_changed": "Đổi nhóm ý kiến",
     "dead_letter_replayed": "Xử lý lại tin bị treo",
 }
+
+# ---- Console: roster, codes, draft, the running round, a secretary's cell, compilation ----
+WEB_CANCEL = "Hủy"
+WEB_ROLE_MEMBER = "Đảng viên"
+WEB_UPLOAD_TOO_LARGE = "Tệp lớn hơn {limit} MB nên không được nhận. Đồng chí chọn tệp nhỏ hơn."
+WEB_UPLOAD_NO_FILE = "Đồng chí chưa chọn tệp."
+WEB_UPLOAD_GONE = "Tệp đã xem trước không còn, hoặc đã được nhập. Đồng chí tải tệp lên lại."
+WEB_NAV_CODES = "Mã cá nhân"
+WEB_ROSTER_INTRO = (
+    "Tải lên danh sách đảng viên (CSV hoặc Excel XLSX). Hệ thống kiểm tra toàn bộ tệp trước: "
+    "có lỗi thì không nhập gì; không có lỗi thì cho xem trước những gì sẽ thay đổi, "
+    "đồng chí bấm «Xác nhận nhập» thì mới nhập. Đảng viên không có trong tệp được giữ nguyên."
+)
+WEB_ROSTER_UPLOAD = "Tải lên danh sách"
+WEB_ROSTER_FILE = "Tệp CSV hoặc XLSX (tối đa {limit} MB)"
+WEB_ROSTER_COLUMNS = (
+    "Dòng đầu là tên cột: cell_code, cell_name, organization, full_name, phone, role "
+    "(role: member / secretary / office, hoặc đảng viên / bí thư / văn phòng)."
+)
+WEB_ROSTER_CHECK = "Kiểm tra và xem trước"
+WEB_ROSTER_ERRORS = "Tệp {name} có {count} lỗi"
+WEB_ROSTER_NOTHING_IMPORTED = "Chưa nhập gì. Đồng chí sửa các ô dưới đây trong tệp rồi tải lên lại."
+WEB_ROSTER_MORE_ERRORS = "… và {count} lỗi nữa."
+WEB_COL_ROW = "Dòng"
+WEB_COL_COLUMN = "Cột"
+WEB_COL_PROBLEM = "Lỗi"
+WEB_COL_ROLE = "Vai trò"
+WEB_COL_ACCESS_CODE = "Mã cá nhân"
+WEB_ROSTER_PREVIEW = "Xem trước: nhập tệp {name} sẽ thay đổi như sau"
+WEB_ROSTER_IMPORTED = "Đã nhập tệp {name}"
+WEB_ROSTER_ADDED = "đảng viên thêm mới"
+WEB_ROSTER_UPDATED = "đảng viên cập nhật"
+WEB_ROSTER_UNCHANGED = "đảng viên không đổi"
+WEB_ROSTER_CELLS = "Tổ chức cơ sở đảng thêm mới: {organizations}. Chi bộ thêm mới: {cells}; chi bộ đổi tên hoặc đổi tổ chức: {updated}."
+WEB_ROSTER_NOT_IN_FILE = "{count} đảng viên đang có nhưng không có trong tệp: được giữ nguyên, ý kiến của họ không mất."
+WEB_ROSTER_CONFIRM = "Xác nhận nhập"
+WEB_CODES_LINK = "Mã cá nhân của đảng viên (in, hoặc tải Excel)"
+WEB_CODES_TITLE = "Mã cá nhân của đảng viên"
+WEB_CODES_INTRO = (
+    "Mỗi đảng viên dùng mã cá nhân 8 chữ số để bot nhận ra mình lần đầu. "
+    "Khi in, mỗi chi bộ nằm trên một trang để gửi bí thư chi bộ."
+)
+WEB_CODES_PRINT_HINT = "Để in: dùng lệnh In của trình duyệt (Ctrl+P); phần đầu trang và các nút không được in."
+WEB_CODES_XLSX = "Tải tệp Excel (XLSX)"
+WEB_CODES_HOW = (
+    "Cách bắt đầu: mở bot Góp ý trên Telegram hoặc Zalo, bấm Bắt đầu, rồi gõ mã cá nhân "
+    "của mình (hoặc chia sẻ số điện thoại). Mã chỉ dùng cho riêng mỗi đồng chí, không đưa người khác."
+)
+WEB_CODES_NONE = "Chưa có đảng viên nào trong danh sách."
+WEB_CODES_SHEET = "Mã cá nhân"
+WEB_CODES_COLUMNS = ("Tổ chức cơ sở đảng", "Mã chi bộ", "Chi bộ", "Họ và tên", "Điện thoại",
+                     "Vai trò", "Mã cá nhân")
+WEB_NAV_COMPILE = "Tổng hợp ý kiến"

@@ -9,7 +9,7 @@ from aiohttp import web
 from bot.bootstrap import App
 from content import strings
 from web import sign_in
-from web.pages import audit_log, cells, comments, downloads, overview
+from web.pages import audit_log, cells, comments, downloads, overview, roster
 from web.render import CONSOLE, HERE, Console, error_page, make_templates
 
 
@@ -27,6 +27,11 @@ def add_console(server: web.Application, app: App) -> None:
     routes.add_get("/tai-ve", downloads.downloads)
     routes.add_get("/tai-ve/tep", downloads.download)
     routes.add_get("/nhat-ky", audit_log.audit_log)
+    routes.add_get("/dang-vien", roster.roster_page)
+    routes.add_post("/dang-vien/xem-truoc", roster.preview)
+    routes.add_post("/dang-vien/nhap", roster.confirm)
+    routes.add_get("/ma-truy-cap", roster.codes)
+    routes.add_get("/ma-truy-cap/tep", roster.codes_file)
     routes.add_static("/static", HERE / "static", append_version=True)
     server.middlewares.append(_not_found)
 
