@@ -9,7 +9,7 @@ from aiohttp import web
 from bot.bootstrap import App
 from content import strings
 from web import sign_in
-from web.pages import audit_log, cells, comments, downloads, overview, roster
+from web.pages import audit_log, cells, comments, downloads, draft, overview, roster, running
 from web.render import CONSOLE, HERE, Console, error_page, make_templates
 
 
@@ -32,6 +32,12 @@ def add_console(server: web.Application, app: App) -> None:
     routes.add_post("/dang-vien/nhap", roster.confirm)
     routes.add_get("/ma-truy-cap", roster.codes)
     routes.add_get("/ma-truy-cap/tep", roster.codes_file)
+    routes.add_get("/du-thao", draft.draft_page)
+    routes.add_post("/du-thao/xem-truoc", draft.preview)
+    routes.add_post("/du-thao/mo-dot", draft.open_round)
+    routes.add_get("/dot-lay-y-kien", running.running)
+    routes.add_post("/dot-lay-y-kien/han-chot", running.change_deadline)
+    routes.add_post("/dot-lay-y-kien/nhac", running.change_reminders)
     routes.add_static("/static", HERE / "static", append_version=True)
     server.middlewares.append(_not_found)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import shutil
 import tempfile
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from aiohttp import BodyPartReader, web
 
 from content import strings
 from web.access import Viewer, csrf_ok
-from web.render import Console
+from web.render import Console, error_page
 
 CHUNK = 64 * 1024
 MAX_FIELD = 10_000  # characters of one text field of an upload form
@@ -34,6 +35,23 @@ class Upload:
 
     path: Path | None
     fields: dict[str, str] = field(default_factory=dict)
+
+
+async def receive(
+    request: web.Request, viewer: Viewer, purpose: str, *, fallback: str,
+    show: Callable[[int, str], Awaitable[web.Response]],
+) -> Path | web.Response:
+    """The uploaded file, or the page to answer with: the console's 403 for a forged form,
+    else `show(status, message)` (the upload form again, with what went wrong)."""
+    try:
+        upload = await read_upload(request, viewer, purpose, fallback=fallback)
+    except Refused as refused:
+        if refused.status == 403:
+            return error_page(request, 403, refused.message)
+        return await show(refused.status, refused.message)
+    if upload.path is None:
+        return await show(400, strings.WEB_UPLOAD_NO_FILE)
+    return upload.path
 
 
 def waiting_room(viewer: Viewer, purpose: str) -> Path:

@@ -13,7 +13,7 @@ from storage import roster
 from storage.models import Member, Role
 from web.access import Viewer, Who, page
 from web.render import Console, error_page, render
-from web.uploads import Refused, discard, read_upload, waiting
+from web.uploads import discard, receive, waiting
 
 PURPOSE = "roster"
 SHOWN_ERRORS = 200
@@ -41,22 +41,21 @@ async def roster_page(request: web.Request, viewer: Viewer) -> web.StreamRespons
 async def preview(request: web.Request, viewer: Viewer) -> web.StreamResponse:
     """POST /dang-vien/xem-truoc: check the file; its errors, or what importing it would change."""
     console = Console.of(request)
-    try:
-        upload = await read_upload(request, viewer, PURPOSE, fallback="danh-sach.csv")
-    except Refused as refused:
-        if refused.status == 403:
-            return error_page(request, 403, refused.message)
-        return _form(request, viewer, status=refused.status, error=refused.message)
-    if upload.path is None:
-        return _form(request, viewer, status=400, error=strings.WEB_UPLOAD_NO_FILE)
+
+    async def show(status: int, message: str) -> web.Response:
+        return _form(request, viewer, status=status, error=message)
+
+    path = await receive(request, viewer, PURPOSE, fallback="danh-sach.csv", show=show)
+    if isinstance(path, web.Response):
+        return path
     try:
         async with console.app.uow() as uow:
-            report = await roster.preview_roster(uow.session, upload.path)
+            report = await roster.preview_roster(uow.session, path)
     except roster.RosterErrors as found:
         discard(viewer, PURPOSE)
         return _form(request, viewer, status=422, errors=found.errors[:SHOWN_ERRORS],
-                     error_count=len(found.errors), name=upload.path.name)
-    return _form(request, viewer, report=report, name=upload.path.name)
+                     error_count=len(found.errors), name=path.name)
+    return _form(request, viewer, report=report, name=path.name)
 
 
 @page(Who.OFFICE)
