@@ -738,7 +738,7 @@ WEB_FORBIDDEN = "Trang này không dành cho tài khoản của đồng chí."
 WEB_CSRF_FAILED = "Biểu mẫu đã cũ hoặc không hợp lệ. Đồng chí tải lại trang rồi làm lại."
 WEB_NOT_FOUND = "Không có trang này."
 WEB_ERROR_TITLE = {401: "Cần đăng nhập", 403: "Không có quyền", 404: "Không tìm thấy",
-                   405: "Không tìm thấy", 413: "Tệp quá lớn"}
+                   405: "Không tìm thấy", 413: "Tệp quá lớn", 400: "Yêu cầu không hợp lệ"}
 WEB_SIGNED_OUT = "Đồng chí đã đăng xuất. Cảm ơn đồng chí."
 
 WEB_NO_ROUND = "Chưa có đợt lấy ý kiến nào đang chạy."
@@ -923,3 +923,7 @@ WEB_ROUND_NO_SLOTS = "Không còn lần nhắc nào trước hạn chót."
 WEB_ROUND_SLOT = "{when} ({days} ngày trước hạn chót)"
 WEB_SAVE = "Lưu"
 WEB_NAV_ROUND = "Đợt lấy ý kiến"
+WEB_STEPS = "Việc của bí thư chi bộ"
+WEB_STEPS_HINT = "Như trong bot: nhắc đảng viên chưa hoàn thành (mỗi giờ một lần), chốt ý kiến chi bộ gửi Văn phòng, hoặc mở lại để sửa trước hạn chót."
+WEB_STEP_ANSWER = "Kết quả"
+WEB_STEP_UNKNOWN = "Thao tác không hợp lệ hoặc đã cũ. Đồng chí tải lại trang rồi làm lại."

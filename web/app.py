@@ -23,6 +23,7 @@ def add_console(server: web.Application, app: App) -> None:
     routes.add_get("/da-dang-xuat", sign_in.signed_out)
     routes.add_get("/to-chuc", cells.organizations)
     routes.add_get("/chi-bo/{code}", cells.cell)
+    routes.add_post("/chi-bo/{code}/viec", cells.cell_step)
     routes.add_get("/y-kien", comments.comments)
     routes.add_get("/tai-ve", downloads.downloads)
     routes.add_get("/tai-ve/tep", downloads.download)

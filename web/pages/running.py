@@ -7,12 +7,11 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.outbox import Target, post
 from bot.reminder_policy import PolicyError, format_policy, parse_policy, slots
 from content import strings
 from handlers.actions import Resume
 from handlers.cell_views import time_left
-from handlers.conversation import Button, ChannelCaps, Notify, Outgoing, Reply
+from handlers.conversation import Button, Notify, Reply
 from storage.consultations import (
     current_consultation,
     move_deadline,
@@ -20,17 +19,11 @@ from storage.consultations import (
     set_reminders,
 )
 from storage.models import Member
+from web import notices
 from web.access import Viewer, Who, page
 from web.pages.draft import as_field, parse_local
 from web.render import Console, render
 from web.sign_in import see_other
-
-WEB_CHANNEL = "web"  # the sender of a console change: nothing is queued back to it
-
-
-def reachable_caps(console: Console) -> dict[str, ChannelCaps]:
-    """The messengers this process runs: a notice waits in the outbox for one of them."""
-    return {name: console.app.engine.caps(name) for name in console.app.channels}
 
 
 async def _page(request: web.Request, viewer: Viewer, *, status: int = 200, **context: Any) -> web.Response:
@@ -92,13 +85,10 @@ async def change_deadline(request: web.Request, viewer: Viewer) -> web.StreamRes
         notice = strings.DEADLINE_MOVED_NOTICE.format(
             title=consultation.title, deadline=console.local(when), before=console.local(before))
         go = ((Button.to(strings.BTN_CONTINUE, Resume()),),)
-        notices: list[Outgoing] = [Notify(member_id, Reply(notice, buttons=go))
-                                   for member_id in unfinished]
-        await post(uow.session, Target(WEB_CHANNEL, "", viewer.member_id), notices,
-                   reachable_caps(console), now)
+        told = [Notify(member_id, Reply(notice, buttons=go)) for member_id in unfinished]
+        await notices.queue(console, uow.session, viewer.member_id, told, now)
         await uow.commit()
-    for sender in console.app.outboxes.values():
-        sender.wake()  # the notices are committed: send them now, not at the next poll
+    notices.wake(console)
     return await _page(request, viewer, done=strings.WEB_ROUND_DEADLINE_MOVED.format(
         deadline=console.local(when), count=len(unfinished)))
 
