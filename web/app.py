@@ -9,7 +9,17 @@ from aiohttp import web
 from bot.bootstrap import App
 from content import strings
 from web import sign_in
-from web.pages import audit_log, cells, comments, downloads, draft, overview, roster, running
+from web.pages import (
+    audit_log,
+    cells,
+    comments,
+    compiling,
+    downloads,
+    draft,
+    overview,
+    roster,
+    running,
+)
 from web.render import CONSOLE, HERE, Console, error_page, make_templates
 
 
@@ -37,6 +47,11 @@ def add_console(server: web.Application, app: App) -> None:
     routes.add_post("/du-thao/xem-truoc", draft.preview)
     routes.add_post("/du-thao/mo-dot", draft.open_round)
     routes.add_get("/dot-lay-y-kien", running.running)
+    routes.add_get("/tong-hop", compiling.compile_home)
+    routes.add_post("/tong-hop/nhom-lai", compiling.regroup)
+    routes.add_get("/tong-hop/bao-cao", compiling.report)
+    routes.add_get("/tong-hop/muc/{section}", compiling.section)
+    routes.add_post("/tong-hop/muc/{section}/{change}", compiling.change)
     routes.add_post("/dot-lay-y-kien/han-chot", running.change_deadline)
     routes.add_post("/dot-lay-y-kien/nhac", running.change_reminders)
     routes.add_static("/static", HERE / "static", append_version=True)
