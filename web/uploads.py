@@ -89,6 +89,9 @@ async def read_upload(
     if request.content_length is not None and request.content_length > limit + CHUNK:
         raise Refused(413, too_large)
     if not request.content_type.startswith("multipart/"):
+        given = (await request.post()).get("csrf")
+        if not isinstance(given, str) or not csrf_ok(viewer, given):
+            raise Refused(403, strings.WEB_CSRF_FAILED)
         raise Refused(400, strings.WEB_UPLOAD_NO_FILE)
     discard(viewer, purpose)
     folder = waiting_room(viewer, purpose)
