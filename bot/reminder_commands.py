@@ -11,10 +11,8 @@ from bot.bootstrap import App
 from bot.reminder_policy import format_policy, parse_policy, slots
 from content import strings
 from handlers.notices import local
-from storage import audit
 from storage import reminders as store
-from storage.audit import AuditAction
-from storage.consultations import current_consultation
+from storage.consultations import current_consultation, set_reminders
 
 
 class CommandError(Exception):
@@ -65,9 +63,7 @@ async def set_policy(app: App, text: str) -> list[str]:
         consultation = await current_consultation(uow.session)
         if consultation is None:
             raise CommandError(strings.CLI_NO_CONSULTATION)
-        consultation.reminders = rules
-        audit.record(uow.session, AuditAction.REMINDERS_CHANGED, app.clock.now(),
-                     detail={"consultation_id": consultation.id, "policy": text})
+        set_reminders(uow.session, consultation, rules, by=None, now=app.clock.now(), policy=text)
         await uow.commit()
     return [strings.CLI_REMIND_UPDATED, *slot_lines(app, consultation.deadline, rules)]
 

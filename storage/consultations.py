@@ -15,7 +15,7 @@ from content import strings
 from content.draft_parser import ParsedDraft
 from storage import audit
 from storage.audit import AuditAction
-from storage.models import Consultation, Member, Section
+from storage.models import Consultation, Member, Progress, Section
 
 DEFAULT_REMINDERS: list[dict[str, Any]] = [
     {"days_before": 3, "at": "08:00"},
@@ -69,6 +69,35 @@ async def create_consultation(
         "consultation_id": consultation.id, "title": title, "sections": len(draft.sections),
         "deadline": deadline.isoformat(), "source": source_name})
     return consultation
+
+
+async def move_deadline(
+    session: AsyncSession, consultation: Consultation, when: datetime, *, by: Member | None,
+    now: datetime,
+) -> list[int]:
+    """A new deadline for a round still open (audited); returns the members who have not
+    finished, to be told in the same unit of work."""
+    if not is_open(consultation, now):
+        raise ValueError(strings.ROUND_CLOSED_NO_MOVE)
+    if when <= now:
+        raise ValueError(strings.DEADLINE_IN_PAST)
+    before, consultation.deadline = consultation.deadline, when
+    audit.record(session, AuditAction.DEADLINE_CHANGED, now, by=by, detail={
+        "consultation_id": consultation.id, "from": before.isoformat(), "to": when.isoformat()})
+    finished = select(Progress.member_id).where(
+        Progress.consultation_id == consultation.id, Progress.finished_at.is_not(None))
+    return list(await session.scalars(
+        select(Member.id).where(Member.id.not_in(finished)).order_by(Member.id)))
+
+
+def set_reminders(
+    session: AsyncSession, consultation: Consultation, rules: Sequence[dict[str, Any]], *,
+    by: Member | None, now: datetime, policy: str,
+) -> None:
+    """A new reminder policy for the round (audited); `policy` is how the Office wrote it."""
+    consultation.reminders = list(rules)
+    audit.record(session, AuditAction.REMINDERS_CHANGED, now, by=by,
+                 detail={"consultation_id": consultation.id, "policy": policy})
 
 
 def current_id() -> ScalarSelect[int]:

@@ -307,12 +307,28 @@ def _new_code(taken: set[str]) -> str:
             return code
 
 
+async def preview_roster(session: AsyncSession, path: Path) -> ImportReport:
+    """What import_roster would change, computed by the same rules and writing nothing."""
+    rows = read_roster(path)
+    async with session.begin_nested() as savepoint:
+        report = await _apply(session, rows)
+        await savepoint.rollback()
+    return report
+
+
 async def import_roster(
     session: AsyncSession, path: Path, *, now: datetime | None = None, by: Member | None = None
 ) -> ImportReport:
     """Check the file, then upsert it in the caller's transaction (the caller commits);
     recorded in the audit log."""
-    rows = read_roster(path)
+    report = await _apply(session, read_roster(path))
+    audit.record(session, AuditAction.ROSTER_IMPORTED, now or datetime.now(UTC), by=by,
+                 detail={"file": path.name, **asdict(report)})
+    return report
+
+
+async def _apply(session: AsyncSession, rows: list[RosterRow]) -> ImportReport:
+    """Upsert checked rows: cells by code, members by phone; flushed, not committed."""
     cells, counts = await _upsert_cells(session, rows)
     members = {m.phone: m for m in await session.scalars(select(Member))}
     taken = {m.access_code for m in members.values()}
@@ -331,16 +347,13 @@ async def import_roster(
         # A bulk INSERT: one executemany instead of one statement per new member.
         await session.execute(insert(Member), new)
     await session.flush()
-    report = ImportReport(
+    return ImportReport(
         **counts,
         members_added=len(new),
         members_updated=updated,
         members_unchanged=len(rows) - len(new) - updated,
         members_not_in_file=len(members.keys() - {row.phone for row in rows}),
     )
-    audit.record(session, AuditAction.ROSTER_IMPORTED, now or datetime.now(UTC), by=by,
-                 detail={"file": path.name, **asdict(report)})
-    return report
 
 
 async def _upsert_cells(

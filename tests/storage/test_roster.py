@@ -17,6 +17,7 @@ from storage.roster import (
     RosterErrors,
     access_codes,
     import_roster,
+    preview_roster,
     read_roster,
     renew_codes,
 )
@@ -350,3 +351,19 @@ async def test_a_whole_bloc_imports_quickly(factory, tmp_path):
 async def _codes(factory: async_sessionmaker[AsyncSession], cell: str | None = None):
     async with factory() as session:
         return await access_codes(session, cell)
+
+
+async def test_preview_counts_what_the_import_would_do_and_writes_nothing(
+    factory: async_sessionmaker[AsyncSession], tmp_path: Path
+) -> None:
+    await load(factory, write_csv(tmp_path / "first", GOOD[:2]))
+    before = await snapshot(factory)
+    changed = GOOD[:1] + ["A1,Chi bộ Văn phòng,Đảng bộ Sở Y tế,Trần Thị Bình Mới,+84913000001,secretary"]
+    path = write_csv(tmp_path / "second", changed + GOOD[2:])
+    async with UnitOfWork(factory) as uow:
+        planned = await preview_roster(uow.session, path)
+        await uow.commit()
+    assert await snapshot(factory) == before
+    assert (planned.members_added, planned.members_updated, planned.members_unchanged) == (2, 1, 1)
+    assert (planned.organizations_added, planned.cells_added) == (1, 2)
+    assert await load(factory, path) == planned

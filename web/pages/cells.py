@@ -8,11 +8,14 @@ from aiohttp import web
 from sqlalchemy import select
 
 from content import strings
+from handlers.actions import AskNudge, AskSubmit, Reopen
 from handlers.cell_views import time_left
+from handlers.conversation import Button
 from storage import progress, submissions
 from storage.consultations import current_consultation, list_sections
-from storage.models import Organization
+from storage.models import Organization, Role
 from storage.progress import Status
+from web import secretary
 from web.access import Viewer, Who, page
 from web.render import Console, error_page, render
 
@@ -34,6 +37,12 @@ async def organizations(request: web.Request, viewer: Viewer) -> web.StreamRespo
 async def cell(request: web.Request, viewer: Viewer) -> web.StreamResponse:
     """A secretary may open only their own cell: any other address is 403, known or not, so
     the answer never tells which codes exist."""
+    return await _cell(request, viewer, [])
+
+
+async def _cell(
+    request: web.Request, viewer: Viewer, answers: list[tuple[str, list[Button]]]
+) -> web.StreamResponse:
     console = Console.of(request)
     code = request.match_info["code"]
     if not viewer.is_office and code != viewer.cell_code:
@@ -61,5 +70,31 @@ async def cell(request: web.Request, viewer: Viewer) -> web.StreamResponse:
         cell=found, organization=organization, consultation=consultation, members=members,
         counts=counts, Status=Status, tallies=tallies, opinions=opinions, sections=sections,
         comments=comments, submitted=submissions.is_in_force(submission), submission=submission,
-        left=time_left(now, consultation.deadline),
+        left=time_left(now, consultation.deadline), answers=answers,
+        steps=_steps(viewer, found.id), csrf=viewer.csrf,
     )
+
+
+def _steps(viewer: Viewer, cell_id: int) -> list[Button]:
+    """The secretary's own steps for their cell, always offered: whether one may be taken now
+    (deadline, submitted, an hour between nudges) is the handler's answer, never decided here."""
+    if viewer.role is not Role.SECRETARY or viewer.cell_id != cell_id:
+        return []
+    return [Button.to(strings.BTN_NUDGE, AskNudge()), Button.to(strings.BTN_SUBMIT, AskSubmit()),
+            Button.to(strings.BTN_REOPEN, Reopen())]
+
+
+@page(Who.CONSOLE)
+async def cell_step(request: web.Request, viewer: Viewer) -> web.StreamResponse:
+    """POST /chi-bo/{code}/viec: a secretary's step on their own cell (web/secretary.py); the
+    chat's answer is shown above the cell's page, with its next buttons."""
+    console = Console.of(request)
+    if viewer.role is not Role.SECRETARY or request.match_info["code"] != viewer.cell_code:
+        return error_page(request, 403, strings.WEB_FORBIDDEN)
+    form = await request.post()
+    replies = await secretary.act(console, viewer, str(form.get("action", "")))
+    if replies is None:
+        return error_page(request, 400, strings.WEB_STEP_UNKNOWN)
+    answers = [(r.text, [b for row in r.buttons for b in row if secretary.allowed(b.data)])
+               for r in replies]
+    return await _cell(request, viewer, answers)

@@ -1,0 +1,83 @@
+"""Dự thảo and Đợt lấy ý kiến over HTTP: a .txt draft previewed and opened by the signed-in
+Office member; the deadline moved, with a notice queued for each member who has not finished."""
+
+from __future__ import annotations
+
+from aiohttp import ClientResponse, FormData
+from aiohttp.test_utils import TestClient
+from sqlalchemy import select
+
+from bot.bootstrap import App
+from bot.channels.telegram import TelegramChannel
+from storage.consultations import current_consultation
+from storage.models import AuditEntry, OutboxMessage
+from tests.conftest import SEED_DRAFT, Bloc
+from tests.handlers.test_secretary import person
+from tests.web.conftest import sign_in
+from tests.web.test_roster_page import csrf_of
+
+
+async def upload_draft(client: TestClient, app: App, bloc: Bloc) -> tuple[str, ClientResponse]:
+    await sign_in(client, app, bloc.members["office"])
+    csrf = await csrf_of(client, "/du-thao")
+    form = FormData()
+    form.add_field("csrf", csrf)
+    form.add_field("file", SEED_DRAFT.read_bytes(), filename="du-thao.txt", content_type="text/plain")
+    return csrf, await client.post("/du-thao/xem-truoc", data=form)
+
+
+async def test_a_txt_draft_previewed_then_opened(client: TestClient, app: App, bloc: Bloc) -> None:
+    csrf, preview = await upload_draft(client, app, bloc)
+    body = await preview.text()
+    assert preview.status == 200, body
+    assert "23 mục" in body and "Mục 1/23" in body
+    opened = await client.post("/du-thao/mo-dot", data={
+        "csrf": csrf, "title": "Đợt mới", "deadline": "2030-01-10T17:00",
+        "reminders": "2d@08:00"}, allow_redirects=False)
+    assert opened.status == 303
+    async with app.uow(write=False) as uow:
+        current = await current_consultation(uow.session)
+        entry = (await uow.session.execute(select(AuditEntry).where(
+            AuditEntry.action == "round_opened").order_by(AuditEntry.id.desc()))).scalars().first()
+    assert current is not None and current.title == "Đợt mới"
+    assert current.reminders == [{"days_before": 2, "at": "08:00"}]
+    assert entry is not None and entry.member_id == bloc.members["office"].id
+
+
+async def test_a_bad_deadline_or_policy_keeps_the_preview(client: TestClient, app: App, bloc: Bloc) -> None:
+    csrf, _ = await upload_draft(client, app, bloc)
+    bad = await client.post("/du-thao/mo-dot", data={
+        "csrf": csrf, "title": "x", "deadline": "2030-01-10T17:00", "reminders": "sáng mai"})
+    assert bad.status == 422 and "3d@08:00" in await bad.text()
+    past = await client.post("/du-thao/mo-dot", data={
+        "csrf": csrf, "title": "x", "deadline": "2001-01-10T17:00", "reminders": ""})
+    assert past.status == 422
+
+
+async def test_moving_the_deadline_tells_who_has_not_finished(
+    client: TestClient, app: App, bloc: Bloc
+) -> None:
+    app.engine.register("telegram", TelegramChannel.caps)
+    an = await person(app.engine, "an")
+    await an.command("start")
+    app.channels["telegram"] = object()  # type: ignore[assignment]  # a messenger this process runs
+    await sign_in(client, app, bloc.members["office"])
+    csrf = await csrf_of(client, "/dot-lay-y-kien")
+    async with app.uow(write=False) as uow:
+        before = await uow.session.scalar(select(OutboxMessage.id).order_by(OutboxMessage.id.desc()))
+    moved = await client.post("/dot-lay-y-kien/han-chot", data={
+        "csrf": csrf, "deadline": "2030-02-01T17:00"})
+    body = await moved.text()
+    assert moved.status == 200, body
+    assert "17:00 ngày 01/02/2030" in body
+    async with app.uow(write=False) as uow:
+        queued = (await uow.session.execute(select(OutboxMessage).where(
+            OutboxMessage.id > (before or 0)))).scalars().all()
+        entry = (await uow.session.execute(select(AuditEntry).where(
+            AuditEntry.action == "deadline_changed"))).scalar_one()
+    assert [m.member_id for m in queued] == [bloc.members["an"].id]
+    assert "hạn chót" in queued[0].reply["text"]
+    assert entry.member_id == bloc.members["office"].id
+    refused = await client.post("/dot-lay-y-kien/han-chot", data={
+        "csrf": csrf, "deadline": "2001-02-01T17:00"})
+    assert refused.status == 422

@@ -1,0 +1,146 @@
+"""Dự thảo: upload a .docx or .txt draft, see its sections as members will, then open the round
+with its title, deadline and reminder policy."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from aiohttp import web
+
+from bot.reminder_policy import PolicyError, format_policy, parse_policy
+from bot.runner import channel_caps
+from content import strings
+from content.docx_draft import read_draft_file
+from content.draft_parser import DraftParseError, ParsedDraft
+from handlers.views import section_pages, section_reply
+from storage.consultations import DEFAULT_REMINDERS, create_consultation, current_consultation
+from storage.models import Consultation, Member, Section
+from web.access import Viewer, Who, page
+from web.render import Console, render
+from web.sign_in import see_other
+from web.uploads import discard, receive, waiting
+
+PURPOSE = "draft"
+PREVIEW_CHANNEL = "telegram"  # the narrowest messages members read
+
+
+def parse_local(text: str, console: Console) -> datetime | None:
+    """A datetime-local field («2026-12-15T17:00») in the bloc's time zone, or None."""
+    try:
+        return datetime.strptime(text.strip(), "%Y-%m-%dT%H:%M").replace(tzinfo=console.app.settings.tz)
+    except ValueError:
+        return None
+
+
+def as_field(moment: datetime, console: Console) -> str:
+    return moment.astimezone(console.app.settings.tz).strftime("%Y-%m-%dT%H:%M")
+
+
+def member_view(parsed: ParsedDraft) -> list[tuple[Section, list[str]]]:
+    """Each section and the messages a member gets for it, rendered by the bot's own views."""
+    caps = channel_caps(PREVIEW_CHANNEL)
+    consultation = Consultation(title=parsed.title, choices=list(strings.DEFAULT_CHOICES))
+    shown = []
+    for position, part in enumerate(parsed.sections, start=1):
+        section = Section(id=position, position=position, key=part.key, number=part.number,
+                          title=part.title, path=list(part.path), body=part.body,
+                          footnotes=[{"mark": f.mark, "text": f.text} for f in part.footnotes])
+        pages = len(section_pages(section, caps))
+        shown.append((section, [
+            section_reply(consultation, section, len(parsed.sections), n, None, caps).text
+            for n in range(1, pages + 1)]))
+    return shown
+
+
+async def _form(request: web.Request, viewer: Viewer, *, status: int = 200, **context: Any) -> web.Response:
+    console = Console.of(request)
+    async with console.app.uow(write=False) as uow:
+        current = await current_consultation(uow.session)
+    context.setdefault("error", "")
+    context.setdefault("parsed", None)
+    context.setdefault("name", "")
+    context.setdefault("form", {})
+    return render(request, "draft.html", status=status, viewer=viewer, active="draft",
+                  current=current, limit=f"{console.app.settings.web_upload_max_mb:g}",
+                  timezone=console.app.settings.timezone, **context)
+
+
+def _defaults(parsed: ParsedDraft, name: str, console: Console) -> dict[str, str]:
+    later = console.app.clock.now() + timedelta(days=14)
+    deadline = later.astimezone(console.app.settings.tz).replace(hour=17, minute=0)
+    return {"title": parsed.title or name, "deadline": as_field(deadline, console),
+            "reminders": format_policy(DEFAULT_REMINDERS)}
+
+
+async def _preview(request: web.Request, viewer: Viewer, parsed: ParsedDraft, name: str,
+                   form: dict[str, str], *, status: int = 200, error: str = "") -> web.Response:
+    return await _form(request, viewer, status=status, parsed=parsed, name=name, form=form,
+                       sections=member_view(parsed), error=error)
+
+
+@page(Who.OFFICE)
+async def draft_page(request: web.Request, viewer: Viewer) -> web.StreamResponse:
+    return await _form(request, viewer)
+
+
+@page(Who.OFFICE, upload=True)
+async def preview(request: web.Request, viewer: Viewer) -> web.StreamResponse:
+    """POST /du-thao/xem-truoc: the uploaded draft's sections and the parser's warnings."""
+    console = Console.of(request)
+
+    async def show(status: int, message: str) -> web.Response:
+        return await _form(request, viewer, status=status, error=message)
+
+    path = await receive(request, viewer, PURPOSE, fallback="du-thao.txt", show=show)
+    if isinstance(path, web.Response):
+        return path
+    try:
+        parsed = read_draft_file(path)
+    except DraftParseError as failed:
+        discard(viewer, PURPOSE)
+        return await _form(request, viewer, status=422, error=_why(failed))
+    return await _preview(request, viewer, parsed, path.name,
+                          _defaults(parsed, path.stem, console))
+
+
+@page(Who.OFFICE)
+async def open_round(request: web.Request, viewer: Viewer) -> web.StreamResponse:
+    """POST /du-thao/mo-dot: the previewed draft becomes the current round, by the viewer."""
+    console = Console.of(request)
+    path = waiting(viewer, PURPOSE)
+    if path is None:
+        return await _form(request, viewer, status=409, error=strings.WEB_UPLOAD_GONE)
+    try:
+        parsed = read_draft_file(path)
+    except DraftParseError as failed:
+        discard(viewer, PURPOSE)
+        return await _form(request, viewer, status=422, error=_why(failed))
+    posted = await request.post()
+    form = {key: str(posted.get(key, "")).strip() for key in ("title", "deadline", "reminders")}
+    now = console.app.clock.now()
+    deadline = parse_local(form["deadline"], console)
+    try:
+        rules = parse_policy(form["reminders"])
+    except PolicyError as bad:
+        return await _preview(request, viewer, parsed, path.name, form, status=422, error=str(bad))
+    if deadline is None:
+        return await _preview(request, viewer, parsed, path.name, form, status=422,
+                              error=strings.WEB_DEADLINE_BAD)
+    if deadline <= now:
+        return await _preview(request, viewer, parsed, path.name, form, status=422,
+                              error=strings.DEADLINE_IN_PAST)
+    async with console.app.uow() as uow:
+        by = await uow.session.get(Member, viewer.member_id)
+        await create_consultation(uow.session, parsed, title=form["title"][:200] or parsed.title or path.stem,
+                                  deadline=deadline, now=now, source_name=path.name,
+                                  reminders=rules, by=by)
+        await uow.commit()
+    discard(viewer, PURPOSE)
+    return see_other("/dot-lay-y-kien?mo=1")
+
+
+def _why(failed: DraftParseError) -> str:
+    if failed.line == 0:
+        return strings.WEB_DRAFT_BAD_FILE
+    return strings.WEB_DRAFT_NOT_SPLIT.format(line=failed.line, message=str(failed).split(": ", 1)[-1])
