@@ -22,6 +22,7 @@ from handlers.conversation import (
     ExportRequest,
     Notify,
     Outgoing,
+    PageShown,
     Reply,
     menu_payloads,
 )
@@ -121,6 +122,8 @@ def reply_to_json(reply: Reply) -> dict[str, Any]:
         data["clear_keyboard"] = True
     if reply.export is not None:
         data["export"] = asdict(reply.export)
+    if reply.shows is not None:
+        data["shows"] = [reply.shows.section_id, reply.shows.page]
     if reply.document is not None:
         doc = reply.document
         data["document"] = {"filename": doc.filename, "caption": doc.caption,
@@ -130,6 +133,7 @@ def reply_to_json(reply: Reply) -> dict[str, Any]:
 
 def reply_from_json(data: Mapping[str, Any]) -> Reply:
     document = data.get("document")
+    shows = data.get("shows")
     return Reply(
         text=data.get("text", ""),
         buttons=tuple(tuple(Button(label, payload) for label, payload in row)
@@ -139,4 +143,5 @@ def reply_from_json(data: Mapping[str, Any]) -> Reply:
         export=ExportRequest(**data["export"]) if data.get("export") else None,
         document=Document(document["filename"], base64.b64decode(document["content"]),
                           document.get("caption", "")) if document else None,
+        shows=PageShown(int(shows[0]), int(shows[1])) if shows else None,
     )

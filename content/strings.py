@@ -831,7 +831,8 @@ WEB_AUDIT_ACTIONS = {
 
 # ---- góp ý chính xác: trích dẫn, đoạn số, đề xuất sửa câu chữ, ý kiến chung ----------
 
-PASSAGE_QUOTED = "Trích: «{quote}»"
+PASSAGE_QUOTED = "«{quote}»"
+PASSAGE_PARAGRAPH_QUOTED = "Đoạn {paragraph}: «{quote}»"
 PASSAGE_PARAGRAPH = "Đoạn {paragraph}"
 PASSAGE_PAGE = "Trang {page}"
 PASSAGE_SAVED = "✅ Đã lưu ý kiến về mục {position}, {where}."

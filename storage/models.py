@@ -255,7 +255,7 @@ class Comment(Base):
     # What the parts and proposals point at, written out for the export (one line each):
     # quoted passages, paragraph numbers, «original» → «proposed» wordings.
     passages: Mapped[str] = mapped_column(Text, default="", server_default="")
-    paragraphs: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    paragraphs: Mapped[str] = mapped_column(Text, default="", server_default="")
     proposals: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     parts: Mapped[list[CommentPart]] = relationship(

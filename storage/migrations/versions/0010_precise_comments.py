@@ -24,9 +24,7 @@ def upgrade() -> None:
         batch.add_column(sa.Column("stance_labels", sa.JSON(), nullable=True))
     with op.batch_alter_table("comment") as batch:
         batch.add_column(sa.Column("passages", sa.Text(), nullable=False, server_default=""))
-        batch.add_column(
-            sa.Column("paragraphs", sa.String(length=200), nullable=False, server_default="")
-        )
+        batch.add_column(sa.Column("paragraphs", sa.Text(), nullable=False, server_default=""))
         batch.add_column(sa.Column("proposals", sa.Text(), nullable=False, server_default=""))
     with op.batch_alter_table("comment_part") as batch:
         batch.add_column(sa.Column("passage", sa.Text(), nullable=True))
