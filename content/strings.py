@@ -900,3 +900,5 @@ STANCE_SAVED = (
 STANCE_TEXT_SAVED = "✅ Đã lưu ý kiến chung về toàn văn dự thảo."
 STANCE_OFF = "Đợt này không lấy ý kiến chung về toàn văn. Không có gì thay đổi."
 EXPORT_PRECISE_COLUMNS = ("Đoạn trích dẫn", "Đoạn số", "Đề xuất sửa câu chữ")
+REPORT_PROPOSALS_HEAD = "c) Đề xuất sửa câu chữ"
+REPORT_PROPOSAL = "{index}. Nguyên văn: «{original}». Đề nghị sửa: «{proposed}». Thay đổi: {diff}"

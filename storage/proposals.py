@@ -99,3 +99,16 @@ async def _copy_to_comment(
     comment.proposals = lines
     comment.updated_at = now
     await session.flush()
+
+
+async def by_section(session: AsyncSession, consultation_id: int) -> dict[int, list[tuple[str, str]]]:
+    """Every finished proposal of a round, (original, proposed), by section id, in order."""
+    rows = await session.execute(
+        select(WordingProposal.section_id, WordingProposal.original, WordingProposal.proposed)
+        .where(WordingProposal.consultation_id == consultation_id, WordingProposal.proposed != "")
+        .order_by(WordingProposal.section_id, WordingProposal.id)
+    )
+    found: dict[int, list[tuple[str, str]]] = {}
+    for section_id, original, proposed in rows:
+        found.setdefault(section_id, []).append((original, proposed))
+    return found
