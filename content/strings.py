@@ -416,6 +416,8 @@ HELP_TYPED = (
     "• «mục 5»: mở mục 5; «mục lục»: xem các mục.\n"
     "• «xem lại»: xem ý kiến đã gửi; «xoá»: xoá phần ý kiến đã gõ ở mục đang mở.\n"
     "• «xong»: hoàn thành; «xác nhận»: gửi ý kiến.\n"
+    "• «đánh số đoạn»: xem số các đoạn; «đoạn 3: …»: góp ý đoạn 3; "
+    "«đề xuất sửa»: đề nghị sửa câu chữ.\n"
     "• Gõ không dấu cũng được (muc luc, tiep, xong)."
 )
 DOCUMENT_NOT_ON_TEXT_CHANNEL = (
@@ -427,6 +429,7 @@ HELP = (
     "• Bấm lựa chọn dưới mỗi mục; gõ ý kiến rồi gửi để góp ý cụ thể.\n"
     "• «Mục lục»: xem các mục và mở lại mục bất kỳ.\n"
     "• «Xem ý kiến đã gửi»: xem và sửa.\n"
+    "• Góp ý một câu: vuốt để trả lời trang của mục (có thể trích câu), rồi gõ ý kiến.\n"
     "• /start: tiếp tục từ chỗ đang dừng."
 )
 ERROR = (
