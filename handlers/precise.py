@@ -89,9 +89,8 @@ async def on_reply(ctx: Context) -> list[Outgoing]:
     if passage is None:
         return [Reply(strings.QUOTE_NOT_IN_SECTION.format(position=section.position))]
     note = ""
-    if here is None or here.id != section.id:
-        note = strings.PASSAGE_OTHER_SECTION.format(
-            position=section.position, current=here.position if here else "—")
+    if here is not None and here.id != section.id:
+        note = strings.PASSAGE_OTHER_SECTION.format(position=section.position, current=here.position)
     return await member.save_text(ctx, section, text, passage, note=note)
 
 
