@@ -22,6 +22,7 @@ from handlers.conversation import (
     ExportRequest,
     Notify,
     Outgoing,
+    PageShown,
     Reply,
     menu_payloads,
 )
@@ -126,6 +127,8 @@ def reply_to_json(reply: Reply) -> dict[str, Any]:
         data["export"] = asdict(reply.export)
     if reply.styled:
         data["styled"] = [[span.style.value, span.text] for span in reply.styled]
+    if reply.shows is not None:
+        data["shows"] = [reply.shows.section_id, reply.shows.page]
     if reply.document is not None:
         doc = reply.document
         data["document"] = {"filename": doc.filename, "caption": doc.caption,
@@ -135,6 +138,7 @@ def reply_to_json(reply: Reply) -> dict[str, Any]:
 
 def reply_from_json(data: Mapping[str, Any]) -> Reply:
     document = data.get("document")
+    shows = data.get("shows")
     return Reply(
         text=data.get("text", ""),
         buttons=tuple(tuple(Button(label, payload) for label, payload in row)
@@ -145,4 +149,5 @@ def reply_from_json(data: Mapping[str, Any]) -> Reply:
         document=Document(document["filename"], base64.b64decode(document["content"]),
                           document.get("caption", "")) if document else None,
         styled=tuple(Span(text, Style(style)) for style, text in data.get("styled", ())),
+        shows=PageShown(int(shows[0]), int(shows[1])) if shows else None,
     )

@@ -24,6 +24,7 @@ from bot.outbox import reply_from_json
 from content import strings
 from handlers.conversation import Document, ExportRequest, Reply
 from storage import outbox as store
+from storage import pages_sent
 from storage.exports import export_csv, export_xlsx
 from storage.models import OutboxStatus
 from storage.uow import UnitOfWork
@@ -227,7 +228,7 @@ class OutboxSender:
             reply = reply_from_json(message.reply)
             if reply.export is not None:
                 reply = await self._exports.build(reply.export)
-            await self.channel.send(message.chat_id, reply)
+            ids = await self.channel.send(message.chat_id, reply)
         except ChatUnreachable:
             log.info("outbox %d: %s chat unreachable; not sent", message.id, self.name)
             await self._settle([message.id], OutboxStatus.UNREACHABLE)
@@ -252,7 +253,23 @@ class OutboxSender:
             await self._release([message.id], self._retry_at(attempts), failed=1)
             return False
         self._mark_sent(message.id)
+        if reply.shows is not None and ids:
+            await self._remember_page(message.chat_id, ids, reply)
         return True
+
+    async def _remember_page(self, chat_id: str, ids: Sequence[str], reply: Reply) -> None:
+        """Which page the sent message shows, so a reply to it is filed there; a failure
+        here costs only that mapping (a reply to it is then read as an ordinary comment)."""
+        assert reply.shows is not None
+        try:
+            async with UnitOfWork(self._sessions) as uow:
+                await pages_sent.record(uow.session, self.name, chat_id, ids,
+                                        reply.shows.section_id, reply.shows.page,
+                                        self._clock.now())
+                await uow.commit()
+        except Exception as error:  # noqa: BLE001 - the message is out; only the mapping is lost
+            log.warning("outbox %s: page of message %s not recorded (%s)", self.name, ids,
+                        type(error).__name__)
 
     def _mark_sent(self, message_id: int) -> None:
         self._sent.append(message_id)

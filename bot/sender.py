@@ -6,7 +6,7 @@ import asyncio
 import logging
 import time
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
 from bot.channels.base import Channel, ChatUnreachable, RetryLater
@@ -84,8 +84,11 @@ class PacedSender:
         self._paused_until = 0.0
         self._chat_next: dict[str, float] = {}
 
-    async def send(self, chat_id: str, reply: Reply, *, on_turn: OnTurn | None = None) -> None:
-        """Send when the pace allows; `on_turn` runs once, right before the first attempt."""
+    async def send(
+        self, chat_id: str, reply: Reply, *, on_turn: OnTurn | None = None
+    ) -> Sequence[str] | None:
+        """Send when the pace allows; `on_turn` runs once, right before the first attempt.
+        Returns the platform's message ids where the channel gives them."""
         cost = 2 if reply.document is not None and reply.text else 1  # a file, then its text
         last: RetryLater | None = None
         for _ in range(self.pace.max_attempts):
@@ -97,7 +100,7 @@ class PacedSender:
             finally:
                 self._leave(cost)
             try:
-                await self.inner.send(chat_id, reply)
+                ids = await self.inner.send(chat_id, reply)
             except RetryLater as error:
                 last = error
                 self.pause(error.seconds)
@@ -109,7 +112,7 @@ class PacedSender:
             else:
                 if self._on_delivered is not None:
                     await self._on_delivered(self.name, chat_id)
-                return
+                return ids
         assert last is not None
         raise last
 

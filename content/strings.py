@@ -416,6 +416,8 @@ HELP_TYPED = (
     "• «mục 5»: mở mục 5; «mục lục»: xem các mục.\n"
     "• «xem lại»: xem ý kiến đã gửi; «xoá»: xoá phần ý kiến đã gõ ở mục đang mở.\n"
     "• «xong»: hoàn thành; «xác nhận»: gửi ý kiến.\n"
+    "• «đánh số đoạn»: xem số các đoạn; «đoạn 3: …»: góp ý đoạn 3; "
+    "«đề xuất sửa»: đề nghị sửa câu chữ.\n"
     "• Gõ không dấu cũng được (muc luc, tiep, xong)."
 )
 DOCUMENT_NOT_ON_TEXT_CHANNEL = (
@@ -427,6 +429,7 @@ HELP = (
     "• Bấm lựa chọn dưới mỗi mục; gõ ý kiến rồi gửi để góp ý cụ thể.\n"
     "• «Mục lục»: xem các mục và mở lại mục bất kỳ.\n"
     "• «Xem ý kiến đã gửi»: xem và sửa.\n"
+    "• Góp ý một câu: vuốt để trả lời trang của mục (có thể trích câu), rồi gõ ý kiến.\n"
     "• /start: tiếp tục từ chỗ đang dừng."
 )
 ERROR = (
@@ -981,3 +984,78 @@ WEB_COMPILE_NUMBER_NEEDED = "Cần ghi số nhóm hoặc số ý kiến."
 WEB_COMPILE_OUTCOME_NEEDED = "Đồng chí chọn một quyết định."
 WEB_COMPILE_PICK_ITEMS = "Đồng chí đánh dấu ít nhất một ý kiến để tách."
 WEB_COMPILE_NOTHING = "Mục này chưa có ý kiến nào được nhóm."
+
+
+# ---- góp ý chính xác: trích dẫn, đoạn số, đề xuất sửa câu chữ, ý kiến chung ----------
+
+PASSAGE_QUOTED = "«{quote}»"
+PASSAGE_PARAGRAPH_QUOTED = "Đoạn {paragraph}: «{quote}»"
+PASSAGE_PARAGRAPH = "Đoạn {paragraph}"
+PASSAGE_PAGE = "Trang {page}"
+PASSAGE_SAVED = "✅ Đã lưu ý kiến về mục {position}, {where}."
+PASSAGE_OTHER_SECTION = (
+    "Lưu ý: tin đồng chí trả lời thuộc mục {position}, nên ý kiến được ghi vào mục {position} "
+    "(không phải mục {current} đang mở)."
+)
+QUOTE_NOT_IN_SECTION = (
+    "Đoạn trích không có trong nội dung mục {position}. Chưa lưu. "
+    "Xin đồng chí trích đúng câu chữ của mục, rồi gửi lại."
+)
+REPLY_NOT_A_PAGE = (
+    "Tin đồng chí trả lời không phải trang nội dung của một mục, "
+    "nên ý kiến được ghi như ý kiến chung về mục {position} đang mở."
+)
+PARAGRAPHS_TITLE = "Mục {position} — các đoạn được đánh số:"
+PARAGRAPHS_HINT = "Để góp ý một đoạn, gõ: đoạn 3: nội dung góp ý"
+PARAGRAPH_OUT_OF_RANGE = (
+    "Mục {position} chỉ có {count} đoạn, không có đoạn {paragraph}. Chưa lưu. "
+    "Gõ «đánh số đoạn» để xem số các đoạn."
+)
+PARAGRAPH_EMPTY = "Xin đồng chí gõ nội dung góp ý sau số đoạn, ví dụ: đoạn 3: nội dung góp ý"
+PARAGRAPHS_NOT_READING = "Đồng chí chưa mở mục nào. Gõ «mục lục» để chọn mục."
+PASSAGES_IN_REVIEW = "   Đoạn được góp ý: {passages}"
+
+BTN_PROPOSE = "✏️ Đề xuất sửa câu chữ"
+BTN_PROPOSAL_CHANGE = "✏️ Sửa đề xuất {number}"
+BTN_PROPOSAL_WITHDRAW = "🗑 Rút đề xuất {number}"
+PROPOSE_ASK_PASSAGE = (
+    "✏️ Đề xuất sửa câu chữ — mục {position}\n\n"
+    "Bước 1: chọn câu chữ cần sửa. Gõ số đoạn (ví dụ: 3), "
+    "hoặc trả lời vào trang của mục và trích câu cần sửa.\n"
+    "Gõ «hủy» để thôi."
+)
+PROPOSE_ASK_PASSAGE_TYPED = (
+    "✏️ Đề xuất sửa câu chữ — mục {position}\n\n"
+    "Bước 1: gõ số đoạn cần sửa (ví dụ: 3). Gõ «hủy» để thôi."
+)
+PROPOSE_ASK_TEXT = (
+    "Bước 2: gõ câu chữ đồng chí đề nghị thay cho:\n«{original}»\n\nGõ «hủy» để thôi."
+)
+PROPOSE_NEED_PASSAGE = "Xin đồng chí gõ số đoạn (ví dụ: 3), hoặc gõ «hủy» để thôi."
+PROPOSE_TOO_LONG = (
+    "Đề xuất dài {chars} ký tự, vượt mức {limit} ký tự. Chưa lưu. "
+    "Xin đồng chí gõ lại ngắn hơn, hoặc gõ «hủy» để thôi."
+)
+PROPOSE_EMPTY = "Xin đồng chí gõ câu chữ đề nghị, hoặc gõ «hủy» để thôi."
+PROPOSE_SAME = "Câu chữ đề nghị giống hệt nguyên văn. Chưa lưu. Xin gõ câu chữ khác, hoặc gõ «hủy»."
+PROPOSE_CANCELLED = "Đã thôi, không lưu đề xuất."
+PROPOSE_SAVED = "✅ Đã lưu đề xuất sửa câu chữ ở mục {position}.\nThay đổi: {diff}"
+PROPOSAL_WITHDRAWN = "Đã rút đề xuất sửa câu chữ ở mục {position}."
+PROPOSAL_GONE = "Đề xuất này không còn (đã rút). Không có gì thay đổi."
+PROPOSALS_TITLE = "Đề xuất sửa câu chữ của đồng chí:"
+PROPOSAL_LINE = "{number}. Mục {position}: «{original}» → «{proposed}»"
+PROPOSAL_EXPORT = "«{original}» → «{proposed}» (thay đổi: {diff})"
+CANCEL_WORDS = ("huy", "thoi", "khong")
+
+STANCE_LABELS = ["Tán thành", "Tán thành một phần", "Không tán thành"]
+STANCE_ASK = "Ý kiến chung của đồng chí về toàn văn dự thảo (bấm một lựa chọn):"
+STANCE_CURRENT = "Ý kiến chung về toàn văn dự thảo: «{stance}»"
+STANCE_SAVED = (
+    "Đã ghi ý kiến chung về toàn văn dự thảo: «{stance}».\n"
+    "Đồng chí có thể gõ thêm vài dòng về toàn văn (không bắt buộc), hoặc bấm «{confirm}»."
+)
+STANCE_TEXT_SAVED = "✅ Đã lưu ý kiến chung về toàn văn dự thảo."
+STANCE_OFF = "Đợt này không lấy ý kiến chung về toàn văn. Không có gì thay đổi."
+EXPORT_PRECISE_COLUMNS = ("Đoạn trích dẫn", "Đoạn số", "Đề xuất sửa câu chữ")
+REPORT_PROPOSALS_HEAD = "c) Đề xuất sửa câu chữ"
+REPORT_PROPOSAL = "{index}. Nguyên văn: «{original}». Đề nghị sửa: «{proposed}». Thay đổi: {diff}"

@@ -136,6 +136,43 @@ class Resume(MemberAction):
     prefix = "m:go"
 
 
+@dataclass(frozen=True)
+class NumberParagraphs(MemberAction):
+    """A page of a section with its paragraphs numbered («đánh số đoạn»)."""
+
+    prefix = "m:n"
+    section_id: int
+    page: int
+
+
+@dataclass(frozen=True)
+class ProposeWording(MemberAction):
+    """«✏️ Đề xuất sửa câu chữ» under a section: asks for the passage, then the wording."""
+
+    prefix = "m:w"
+    section_id: int
+
+
+@dataclass(frozen=True)
+class ChangeProposal(MemberAction):
+    prefix = "m:wc"
+    proposal_id: int
+
+
+@dataclass(frozen=True)
+class WithdrawProposal(MemberAction):
+    prefix = "m:wd"
+    proposal_id: int
+
+
+@dataclass(frozen=True)
+class ChooseStance(MemberAction):
+    """A stance on the whole document at the finish step: the round's stance number `index`."""
+
+    prefix = "m:d"
+    index: int
+
+
 # ---- a cell secretary -------------------------------------------------------
 
 

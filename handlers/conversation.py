@@ -39,6 +39,9 @@ class Inbound:
     media: str = ""
     # "<channel>:<update id>": platforms deliver at least once, this drops repeats.
     update_key: str = ""
+    # A reply (swipe to reply) to one of the bot's messages, and the part of it quoted.
+    reply_to_message_id: str = ""
+    quote: str = ""
 
 
 class Packable(Protocol):
@@ -78,6 +81,15 @@ class ExportRequest:
 
 
 @dataclass(frozen=True)
+class PageShown:
+    """The section page a reply shows: its sender records the platform's message id for it,
+    so a member's reply to that message is read as a comment on that page."""
+
+    section_id: int
+    page: int
+
+
+@dataclass(frozen=True)
 class Reply:
     """What to show; a channel decides how (buttons, numbered lines, a prompt).
 
@@ -90,6 +102,7 @@ class Reply:
     clear_keyboard: bool = False  # remove a contact keyboard shown earlier
     document: Document | None = None
     export: ExportRequest | None = None  # delivery builds it into a document, then sends it
+    shows: PageShown | None = None
     styled: Styled = ()
 
     def __post_init__(self) -> None:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 
 from content import strings
-from handlers import roles, views
+from content.text import shorten
+from handlers import precise_views, roles, views
 from handlers.actions import (
     AskClear,
     Choose,
@@ -21,10 +23,11 @@ from handlers.actions import (
     ShowPage,
 )
 from handlers.context import Context
-from handlers.conversation import Button, Outgoing, Reply
+from handlers.conversation import Button, Outgoing, PageShown, Reply
 from handlers.dispatch import handles
 from handlers.locks import Closed, Submitted, cell_lock
 from storage import comments as store
+from storage.comments import Passage
 from storage.consultations import (
     is_open,
     list_sections,
@@ -32,7 +35,7 @@ from storage.consultations import (
     section_by_id,
     section_count,
 )
-from storage.models import Consultation
+from storage.models import Consultation, Section
 
 
 def _consultation(ctx: Context) -> Consultation:
@@ -88,8 +91,9 @@ async def show(ctx: Context, position: int, page: int = 1) -> list[Outgoing]:
         return [Reply(strings.STALE_BUTTON)]
     comment = await store.get_comment(ctx.session, ctx.member.id, section.id)
     reply = views.section_reply(consultation, section, count, page, comment, ctx.caps)
+    shown = min(max(page, 1), len(views.section_pages(section, ctx.caps)))
     await store.move_to(ctx.session, ctx.member.id, consultation.id, position, page, ctx.now)
-    return [reply]
+    return [replace(reply, shows=PageShown(section.id, shown))]
 
 
 @handles(ShowPage)
@@ -109,7 +113,7 @@ async def choose(ctx: Context, action: Choose) -> list[Outgoing]:
     index = action.index
     if section is None or not 0 <= index < len(choices):
         return [Reply(strings.STALE_BUTTON)]
-    if refusal := await _refuse_writes(ctx):
+    if refusal := await refuse_writes(ctx):
         return refusal
     label = str(choices[index]["label"])
     await store.set_choice(ctx.session, ctx.member, section, label, ctx.now)
@@ -125,19 +129,18 @@ async def choose(ctx: Context, action: Choose) -> list[Outgoing]:
 
 async def comment_text(ctx: Context) -> list[Outgoing]:
     """Free text typed while on a section becomes (part of) the comment on that section."""
-    consultation = _consultation(ctx)
-    text = ctx.inbound.text.strip()
-    if not text:
-        return [Reply(strings.TEXT_EMPTY)]
-    if refusal := await _refuse_writes(ctx):
+    section, refusal = await current_section(ctx)
+    if section is None:
         return refusal
-    if len(text) > ctx.limits.max_message_chars:
-        return [
-            Reply(strings.TEXT_TOO_LONG.format(chars=len(text), limit=ctx.limits.max_message_chars))
-        ]
+    return await save_text(ctx, section, ctx.inbound.text.strip())
+
+
+async def current_section(ctx: Context) -> tuple[Section | None, list[Outgoing]]:
+    """The section the member is reading, or what to tell them when they are not reading one."""
+    consultation = _consultation(ctx)
     progress = await store.get_progress(ctx.session, ctx.member.id, consultation.id)
     if progress is None:
-        return [
+        return None, [
             Reply(
                 strings.TEXT_BEFORE_START.format(start=strings.BTN_START),
                 buttons=((Button.to(strings.BTN_START, OpenSection(1)),),),
@@ -145,7 +148,26 @@ async def comment_text(ctx: Context) -> list[Outgoing]:
         ]
     section = await section_at(ctx.session, consultation.id, progress.section_position)
     if section is None:
-        return [Reply(strings.TEXT_AT_FINISH, buttons=((Button.to(strings.BTN_TOC, Contents(1)),),))]
+        return None, [
+            Reply(strings.TEXT_AT_FINISH, buttons=((Button.to(strings.BTN_TOC, Contents(1)),),))
+        ]
+    return section, []
+
+
+async def save_text(
+    ctx: Context, section: Section, text: str, passage: Passage | None = None, note: str = ""
+) -> list[Outgoing]:
+    """Add `text` to the member's comment on `section` (about `passage` when given), or say
+    why not; `note` tells the member something about where it went, once it is saved."""
+    consultation = _consultation(ctx)
+    if not text:
+        return [Reply(strings.TEXT_EMPTY)]
+    if refusal := await refuse_writes(ctx):
+        return refusal
+    if len(text) > ctx.limits.max_message_chars:
+        return [
+            Reply(strings.TEXT_TOO_LONG.format(chars=len(text), limit=ctx.limits.max_message_chars))
+        ]
     existing = await store.get_comment(ctx.session, ctx.member.id, section.id, for_update=True)
     if existing is not None and len(existing.text) + len(text) > ctx.limits.max_comment_chars:
         return [
@@ -156,15 +178,19 @@ async def comment_text(ctx: Context) -> list[Outgoing]:
             )
         ]
     comment = await store.add_text(ctx.session, ctx.member, section, text, _source(ctx), ctx.now,
-                                   comment=existing)
+                                   comment=existing, passage=passage)
     count = await section_count(ctx.session, consultation.id)
     nav = [Button.to(strings.BTN_TOC, Contents(1))]
     if section.position < count:
         nav.append(Button.to(strings.BTN_NEXT, OpenSection(section.position + 1)))
     else:
         nav.append(Button.to(strings.BTN_FINISH, Finish()))
-    saved = strings.TEXT_SAVED.format(position=section.position, chars=len(comment.text))
-    return [Reply(saved, buttons=(tuple(nav),))]
+    if passage is not None:
+        where = shorten(passage.label(), 120)
+        saved = strings.PASSAGE_SAVED.format(position=section.position, where=where)
+    else:
+        saved = strings.TEXT_SAVED.format(position=section.position, chars=len(comment.text))
+    return [Reply(f"{note}\n\n{saved}" if note else saved, buttons=(tuple(nav),))]
 
 
 async def edited_text(ctx: Context) -> list[Outgoing]:
@@ -172,7 +198,7 @@ async def edited_text(ctx: Context) -> list[Outgoing]:
     part = await store.part_by_source(ctx.session, ctx.member.id, _source(ctx))
     if part is None:
         return []
-    if refusal := await _refuse_writes(ctx):
+    if refusal := await refuse_writes(ctx):
         return refusal
     text = ctx.inbound.text.strip()
     if not text or len(text) > ctx.limits.max_message_chars:
@@ -203,7 +229,7 @@ async def clear(ctx: Context, action: Clear) -> list[Outgoing]:
     section = await section_by_id(ctx.session, _consultation(ctx).id, action.section_id)
     if section is None:
         return [Reply(strings.STALE_BUTTON)]
-    if refusal := await _refuse_writes(ctx):
+    if refusal := await refuse_writes(ctx):
         return refusal
     comment = await store.get_comment(ctx.session, ctx.member.id, section.id)
     if comment is None or not comment.text:
@@ -226,7 +252,7 @@ async def review(ctx: Context, _: Review) -> list[Outgoing]:
     consultation = _consultation(ctx)
     sections = await list_sections(ctx.session, consultation.id)
     mine = await store.member_comments(ctx.session, ctx.member.id, consultation.id)
-    return list(views.review_replies(sections, mine, ctx.caps))
+    return [*views.review_replies(sections, mine, ctx.caps), *await precise_views.review_reply(ctx)]
 
 
 @handles(Finish)
@@ -253,6 +279,9 @@ async def finish(ctx: Context) -> list[Outgoing]:
     deadline = ctx.local(consultation.deadline)
     rows: list[tuple[Button, ...]] = []
     if is_open(consultation, ctx.now):
+        stance, stance_rows = await precise_views.stance_lines(ctx)
+        lines += stance
+        rows += stance_rows
         lines.append(strings.FINISH_ASK.format(confirm=strings.BTN_CONFIRM, deadline=deadline))
         rows.append((Button.to(strings.BTN_CONFIRM, Confirm()),))
     rows.append(_review_or_contents())
@@ -262,7 +291,7 @@ async def finish(ctx: Context) -> list[Outgoing]:
 @handles(Confirm)
 async def confirm(ctx: Context, _: Confirm) -> list[Outgoing]:
     consultation = _consultation(ctx)
-    if refusal := await _refuse_writes(ctx):
+    if refusal := await refuse_writes(ctx):
         return refusal
     progress = await store.get_progress(ctx.session, ctx.member.id, consultation.id)
     if progress is None:
@@ -277,7 +306,7 @@ def _review_or_contents() -> tuple[Button, ...]:
     return (Button.to(strings.BTN_REVIEW, Review()), Button.to(strings.BTN_TOC, Contents(1)))
 
 
-async def _refuse_writes(ctx: Context) -> list[Outgoing] | None:
+async def refuse_writes(ctx: Context) -> list[Outgoing] | None:
     """After the deadline, or once the cell is submitted, nothing changes; say so instead."""
     match await cell_lock(ctx):
         case Closed(deadline):

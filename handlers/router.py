@@ -11,6 +11,8 @@ from handlers import (
     member,
     office,
     onboarding,
+    precise,
+    proposals,
     roles,
     secretary,
     typed,
@@ -30,7 +32,7 @@ from handlers.conversation import Kind, Outgoing, Reply
 from handlers.dispatch import dispatch
 
 # Importing a module registers its @handles handlers; these are all of them.
-HANDLER_MODULES = (member, secretary, handover, office, console_link)
+HANDLER_MODULES = (member, secretary, handover, office, console_link, precise, proposals)
 
 # Typed words that work like buttons (Zalo has none); matched without diacritics.
 WORDS: dict[str, Action] = {
@@ -96,6 +98,10 @@ async def command(ctx: Context) -> list[Outgoing]:
 
 async def text(ctx: Context) -> list[Outgoing]:
     said = ctx.inbound.text.strip()
+    if fold(said) not in WORDS and (answer := await proposals.pending(ctx)) is not None:
+        return answer  # a step of a proposal (or the stance's comment) asked for just before
+    if ctx.inbound.reply_to_message_id and secretary.awaiting_opinion(ctx) is None:
+        return await precise.on_reply(ctx)  # a reply to one of our messages: that page
     menu = (ctx.identity.last_menu if ctx.identity else None) or []
     if not ctx.caps.buttons and said.isdigit() and len(said) <= 3 and menu:
         number = int(said)
@@ -111,6 +117,10 @@ async def text(ctx: Context) -> list[Outgoing]:
         return await secretary.opinion_text(ctx, section_id)
     if typed.asks_help(word):
         return fallback.help_text(ctx)
+    if (numbered := precise.paragraph_comment(said)) is not None:
+        return await precise.on_paragraph(ctx, *numbered)
+    if (action := await precise.word_action(ctx, typed.plain(word))) is not None:
+        return await act(ctx, action)
     if (action := await typed.action(ctx, word)) is not None:
         return await act(ctx, action)
     return await member.comment_text(ctx)

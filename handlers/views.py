@@ -6,7 +6,16 @@ from collections.abc import Sequence
 
 from content import strings
 from content.text import shorten, split_text
-from handlers.actions import AskClear, Choose, Contents, Finish, OpenSection, Review, ShowPage
+from handlers.actions import (
+    AskClear,
+    Choose,
+    Contents,
+    Finish,
+    OpenSection,
+    ProposeWording,
+    Review,
+    ShowPage,
+)
 from handlers.conversation import Button, ChannelCaps, Reply
 from handlers.styled import Line, Span, Style, join_lines
 from storage.comments import has_content
@@ -76,6 +85,7 @@ def section_reply(
     rows.append(tuple(nav))
     if comment is not None and comment.text:
         rows.append((Button.to(strings.BTN_CLEAR_TEXT, AskClear(section.id)),))
+    rows.append((Button.to(strings.BTN_PROPOSE, ProposeWording(section.id)),))
     return Reply.of(join_lines(lines), buttons=tuple(rows))
 
 
@@ -135,7 +145,11 @@ def review_replies(
 
 def _full_summary(comment: Comment) -> str:
     choice = f"«{comment.choice}»" if comment.choice else strings.NO_CHOICE
-    return f"{choice}\n   {shorten(comment.text, 500)}" if comment.text else choice
+    summary = f"{choice}\n   {shorten(comment.text, 500)}" if comment.text else choice
+    if comment.passages:
+        passages = shorten(comment.passages.replace("\n", "; "), 300)
+        summary += "\n" + strings.PASSAGES_IN_REVIEW.format(passages=passages)
+    return summary
 
 
 def _fit(text: str, caps: ChannelCaps) -> str:

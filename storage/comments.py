@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from content import strings
 from storage.models import Comment, CommentPart, Member, Progress, Section
 
 PART_SEPARATOR = "\n"
@@ -98,14 +100,22 @@ async def add_text(
     now: datetime,
     *,
     comment: Comment | None = None,
+    passage: Passage | None = None,
 ) -> Comment:
     """Several messages on one section add up to one comment (`comment`: already read,
-    locked, by the caller). Its text is its parts joined, appended to without reading them."""
+    locked, by the caller). Its text is its parts joined, appended to without reading them;
+    a message about one passage adds that passage to the comment's list of them."""
     if comment is None:
         comment = await _comment_for(session, member, section, now)
     if comment.id is None:
         await session.flush()
-    session.add(CommentPart(comment_id=comment.id, source=source, text=text, created_at=now))
+    where = passage or Passage()
+    session.add(CommentPart(comment_id=comment.id, source=source, text=text, created_at=now,
+                            passage=where.quote, paragraph=where.paragraph, page=where.page))
+    if passage is not None:
+        comment.passages = _joined(comment.passages, passage.label())
+        if passage.paragraph is not None:
+            comment.paragraphs = _joined(comment.paragraphs, str(passage.paragraph), ", ")
     comment.text = f"{comment.text}{PART_SEPARATOR}{text}" if comment.text else text
     comment.updated_at = now
     comment.cell_id = member.cell_id
@@ -137,6 +147,7 @@ async def edit_part(session: AsyncSession, part: CommentPart, text: str, now: da
 async def clear_text(session: AsyncSession, comment: Comment, now: datetime) -> None:
     await session.execute(delete(CommentPart).where(CommentPart.comment_id == comment.id))
     comment.text = ""
+    comment.passages = comment.paragraphs = ""
     comment.updated_at = now
     await session.flush()
 
@@ -154,4 +165,29 @@ async def member_comments(
 
 
 def has_content(comment: Comment | None) -> bool:
-    return comment is not None and (bool(comment.choice) or bool(comment.text))
+    return comment is not None and (
+        bool(comment.choice) or bool(comment.text) or bool(comment.proposals)
+    )
+
+
+@dataclass(frozen=True)
+class Passage:
+    """What a message is about within its section: a quote, a paragraph, a page shown."""
+
+    quote: str | None = None
+    paragraph: int | None = None
+    page: int | None = None
+
+    def label(self) -> str:
+        """One line for the export and the review: the quote, else the paragraph or page."""
+        if self.quote and self.paragraph is not None:
+            return strings.PASSAGE_PARAGRAPH_QUOTED.format(paragraph=self.paragraph, quote=self.quote)
+        if self.quote:
+            return strings.PASSAGE_QUOTED.format(quote=self.quote)
+        if self.paragraph is not None:
+            return strings.PASSAGE_PARAGRAPH.format(paragraph=self.paragraph)
+        return strings.PASSAGE_PAGE.format(page=self.page) if self.page is not None else ""
+
+
+def _joined(existing: str, item: str, separator: str = PART_SEPARATOR) -> str:
+    return f"{existing}{separator}{item}" if existing else item

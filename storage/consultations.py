@@ -46,6 +46,8 @@ async def create_consultation(
         reminders=list(reminders if reminders is not None else DEFAULT_REMINDERS),
         intro=strings.DEFAULT_ASK,
         source_name=source_name,
+        stance_enabled=True,
+        stance_labels=list(strings.STANCE_LABELS),
         created_at=now,
         closed_at=None,
     )

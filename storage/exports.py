@@ -7,6 +7,8 @@ Columns, in this order (headers: content.strings.EXPORT_COLUMNS):
   9 member name (empty for a cell opinion, and on every row when anonymous)
  10 choice                  11 comment text                        12 cell submitted: "có" | "không"
  13 created at              14 updated at   (ISO 8601 in the configured zone: ...T09:00:00+07:00)
+ 15 passages commented on (quotes, paragraphs, pages; one a line)
+ 16 paragraph numbers        17 proposed wordings: «original» → «proposed» (word changes)
 
 Rows: one per member per section with a choice or text, one per cell opinion. Order: organization
 name, cell code, section position, the cell's opinion before its members, then member name and
@@ -54,7 +56,8 @@ Source = AsyncSession | AsyncConnection
 BATCH = 2000
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 DEFAULT_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
-WIDTHS = (30, 8, 10, 40, 30, 10, 30, 10, 25, 26, 80, 10, 26, 26)  # characters, per column
+WIDTHS = (30, 8, 10, 40, 30, 10, 30, 10, 25, 26, 80, 10, 26, 26, 60, 10, 60)  # per column
+COLUMNS = (*strings.EXPORT_COLUMNS, *strings.EXPORT_PRECISE_COLUMNS)
 TEXT_COLUMN = 10  # comment text: wrapped
 
 
@@ -76,7 +79,7 @@ async def export_csv(
     out.write(codecs.BOM_UTF8)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([neutralise(header) for header in strings.EXPORT_COLUMNS])
+    writer.writerow([neutralise(header) for header in COLUMNS])
     count = 0
     async for batch in _rows(source, consultation_id, cell_code, anonymous, tz, neutralise):
         writer.writerows(batch)
@@ -107,7 +110,7 @@ async def export_xlsx(
         for column, width in enumerate(WIDTHS):
             sheet.set_column(column, column, width, wrapped if column == TEXT_COLUMN else top)
         sheet.freeze_panes(1, 0)
-        for column, header in enumerate(strings.EXPORT_COLUMNS):
+        for column, header in enumerate(COLUMNS):
             sheet.write_string(0, column, header, bold)
         count = 0
         async for batch in _rows(source, consultation_id, cell_code, anonymous, tz, _cell_text):
@@ -116,7 +119,7 @@ async def export_xlsx(
                 for column, value in enumerate(row):
                     style = wrapped if column == TEXT_COLUMN else top
                     sheet.write_string(count, column, value, style)
-        sheet.autofilter(0, 0, max(count, 1), len(strings.EXPORT_COLUMNS) - 1)
+        sheet.autofilter(0, 0, max(count, 1), len(COLUMNS) - 1)
         await _summary_sheet(book, bold, source, consultation_id, cell_code)
     finally:
         book.close()
@@ -189,6 +192,9 @@ async def _rows(
                 yes if submitted else no,
                 _iso(created, tz),
                 _iso(updated, tz),
+                safe(passages) if passages else "",
+                paragraphs or "",
+                safe(proposals) if proposals else "",
             ]
             for (
                 org,
@@ -205,6 +211,9 @@ async def _rows(
                 submitted,
                 created,
                 updated,
+                passages,
+                paragraphs,
+                proposals,
             ) in partition
         ]
 
@@ -235,6 +244,9 @@ def _query(consultation_id: int, cell_id: int | None, anonymous: bool) -> Select
             submitted,
             Comment.created_at.label("created"),
             Comment.updated_at.label("updated"),
+            Comment.passages.label("passages"),
+            Comment.paragraphs.label("paragraphs"),
+            Comment.proposals.label("proposals"),
         )
         .select_from(Comment)
         .join(Section, Section.id == Comment.section_id)
@@ -244,7 +256,7 @@ def _query(consultation_id: int, cell_id: int | None, anonymous: bool) -> Select
         .outerjoin(CellSubmission, submission)
         .where(
             Comment.consultation_id == consultation_id,
-            or_(Comment.choice.is_not(None), Comment.text != ""),
+            or_(Comment.choice.is_not(None), Comment.text != "", Comment.proposals != ""),
         )
     )
     opinions = (
@@ -261,6 +273,9 @@ def _query(consultation_id: int, cell_id: int | None, anonymous: bool) -> Select
             submitted,
             CellOpinion.created_at,
             CellOpinion.updated_at,
+            literal(""),
+            literal(""),
+            literal(""),
         )
         .select_from(CellOpinion)
         .join(Section, Section.id == CellOpinion.section_id)

@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     DateTime,
     Enum,
     ForeignKey,
@@ -103,6 +104,10 @@ class Consultation(Base):
     source_name: Mapped[str] = mapped_column(String(500), default="")
     created_at: Mapped[datetime]
     closed_at: Mapped[datetime | None]
+    # A stance on the whole document at the finish step (DocumentStance); labels in order,
+    # None: content.strings.STANCE_LABELS.
+    stance_enabled: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
+    stance_labels: Mapped[list[Any] | None]
 
     sections: Mapped[list[Section]] = relationship(
         back_populates="consultation", order_by="Section.position"
@@ -247,6 +252,11 @@ class Comment(Base):
     text: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+    # What the parts and proposals point at, written out for the export (one line each):
+    # quoted passages, paragraph numbers, «original» → «proposed» wordings.
+    passages: Mapped[str] = mapped_column(Text, default="", server_default="")
+    paragraphs: Mapped[str] = mapped_column(Text, default="", server_default="")
+    proposals: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     parts: Mapped[list[CommentPart]] = relationship(
         back_populates="comment", order_by="CommentPart.id", cascade="all, delete-orphan"
@@ -265,6 +275,10 @@ class CommentPart(Base):
     source: Mapped[str] = mapped_column(String(120))
     text: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime]
+    # The passage this message is about: a quote, a paragraph (1-based), a page shown.
+    passage: Mapped[str | None] = mapped_column(Text)
+    paragraph: Mapped[int | None]
+    page: Mapped[int | None]
 
     comment: Mapped[Comment] = relationship(back_populates="parts")
 
@@ -500,3 +514,53 @@ class OutcomeNotice(Base):
     decision_id: Mapped[int] = mapped_column(ForeignKey("decision.id", ondelete="CASCADE"))
     reached: Mapped[bool]  # False: no chat the bot can reach (counted, never retried)
     queued_at: Mapped[datetime]
+
+
+class SentPage(Base):
+    """A section page the bot sent, by the platform's message id: a reply to that message
+    (swipe to reply, or a quote) is a comment on that section and page."""
+
+    __tablename__ = "sent_page"
+    __table_args__ = (UniqueConstraint("channel", "chat_id", "message_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(20))
+    chat_id: Mapped[str] = mapped_column(String(64))
+    message_id: Mapped[str] = mapped_column(String(64))
+    section_id: Mapped[int] = mapped_column(ForeignKey("section.id", ondelete="CASCADE"))
+    page: Mapped[int] = mapped_column(Integer)
+    sent_at: Mapped[datetime]
+
+
+class WordingProposal(Base):
+    """A member's proposed rewording of a passage; `proposed` empty while still being typed."""
+
+    __tablename__ = "wording_proposal"
+    __table_args__ = (Index("ix_wording_proposal_member_section", "member_id", "section_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultation.id", ondelete="CASCADE"))
+    section_id: Mapped[int] = mapped_column(ForeignKey("section.id", ondelete="CASCADE"))
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id"))
+    cell_id: Mapped[int] = mapped_column(ForeignKey("cell.id"))
+    paragraph: Mapped[int | None]
+    original: Mapped[str] = mapped_column(Text)
+    proposed: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class DocumentStance(Base):
+    """A member's stance on the whole document (Tán thành …), with an optional comment."""
+
+    __tablename__ = "document_stance"
+    __table_args__ = (UniqueConstraint("member_id", "consultation_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultation.id", ondelete="CASCADE"))
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id"))
+    cell_id: Mapped[int] = mapped_column(ForeignKey("cell.id"))
+    stance: Mapped[str] = mapped_column(String(200))
+    text: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]

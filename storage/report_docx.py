@@ -23,8 +23,9 @@ from docx.shared import Cm, Mm, Pt
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from content import strings
+from content.passages import diff_text
 from content.text import fold, shorten
-from storage import compilation
+from storage import compilation, proposals
 from storage.compilation import GroupView, SectionFigures
 
 FONT = "Times New Roman"
@@ -66,6 +67,7 @@ async def write_docx(
     _para(document, strings.REPORT_PART_SECTIONS, bold=True, indent=False)
     groups_written = 0
     index = 0
+    rewordings = await proposals.by_section(session, consultation_id)
     async for section, groups in compilation.sections_with_groups(
             session, consultation_id, named=named):
         if not section.answers and not section.opinions:
@@ -87,6 +89,7 @@ async def write_docx(
             for number, group in enumerate(of_kind, start=1):
                 _group(document, number, group, named)
                 groups_written += 1
+        _rewordings(document, rewordings.get(section.id, []))
     _closing(document)
     await _appendix(document, session, consultation_id)
     document.save(out)
@@ -224,6 +227,17 @@ def _group(document: Any, number: int, group: GroupView, named: bool) -> None:
         outcome=strings.OUTCOMES.get(decision.outcome, decision.outcome),
         explanation=decision.explanation)
     _para(document, text)
+
+
+def _rewordings(document: Any, found: list[tuple[str, str]]) -> None:
+    """Proposed wordings of the section, each with its word-level changes."""
+    if not found:
+        return
+    _para(document, strings.REPORT_PROPOSALS_HEAD, bold=True, italic=True)
+    for number, (original, proposed) in enumerate(found, start=1):
+        _para(document, strings.REPORT_PROPOSAL.format(
+            index=number, original=original, proposed=proposed,
+            diff=diff_text(original, proposed)))
 
 
 def _closing(document: Any) -> None:

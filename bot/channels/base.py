@@ -49,8 +49,9 @@ class Channel(Protocol):
     name: str
     caps: ChannelCaps
 
-    async def send(self, chat_id: str, reply: Reply) -> None:
-        """Show one reply in a chat.
+    async def send(self, chat_id: str, reply: Reply) -> Sequence[str] | None:
+        """Show one reply in a chat; the platform's ids of the messages it became, where the
+        platform lets people reply to them (Telegram), else None.
 
         Raises ChatUnreachable if the person blocked the bot, and RetryLater when the
         platform asks to slow down: the channel's sender (bot/sender.py) waits it out.

@@ -120,18 +120,23 @@ class TelegramChannel:
             )
         if message.text is not None:
             kind, command, text = typed(message.text)
-            return _from_message(message, kind, key, command=command, text=text)
+            replied = message.reply_to_message
+            return _from_message(
+                message, kind, key, command=command, text=text,
+                reply_to_message_id=str(replied.message_id) if replied is not None else "",
+                quote=message.quote.text if message.quote is not None else "",
+            )
         media = next((m for m in MEDIA if getattr(message, m, None) is not None), "other")
         return _from_message(message, Kind.UNSUPPORTED, key, media=media)
 
     # ---- outbound ---------------------------------------------------------
 
-    async def send(self, chat_id: str, reply: Reply) -> None:
-        """Send one reply; a 429 becomes RetryLater so the channel's sender slows everything down."""
+    async def send(self, chat_id: str, reply: Reply) -> list[str]:
+        """Send one reply and return its message ids; a 429 becomes RetryLater so the
+        channel's sender slows everything down."""
         for attempt in range(1, SEND_ATTEMPTS + 1):
             try:
-                await self._send_once(int(chat_id), reply)
-                return
+                return await self._send_once(int(chat_id), reply)
             except TelegramRetryAfter as error:
                 raise RetryLater(error.retry_after) from error
             except TelegramForbiddenError as error:
@@ -142,8 +147,9 @@ class TelegramChannel:
                 if attempt == SEND_ATTEMPTS:
                     raise
                 await asyncio.sleep(min(2**attempt, 30))
+        return []  # not reached: the last attempt returns or raises
 
-    async def _send_once(self, chat_id: int, reply: Reply) -> None:
+    async def _send_once(self, chat_id: int, reply: Reply) -> list[str]:
         if reply.document is not None:
             document = reply.document
             await self.bot.send_document(
@@ -152,17 +158,16 @@ class TelegramChannel:
                 caption=document.caption or None,
             )
             if not reply.text:
-                return
+                return []
             # The file is out: wait here for the text, or a retry would send the file twice.
             while True:
                 try:
-                    await self._send_text(chat_id, reply)
-                    return
+                    return await self._send_text(chat_id, reply)
                 except TelegramRetryAfter as error:
                     await asyncio.sleep(error.retry_after)
-        await self._send_text(chat_id, reply)
+        return await self._send_text(chat_id, reply)
 
-    async def _send_text(self, chat_id: int, reply: Reply) -> None:
+    async def _send_text(self, chat_id: int, reply: Reply) -> list[str]:
         markup: InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None = None
         if reply.buttons:
             markup = InlineKeyboardMarkup(
@@ -181,16 +186,17 @@ class TelegramChannel:
             markup = ReplyKeyboardRemove()
         if reply.styled:
             try:
-                await self.bot.send_message(chat_id, to_html(reply.styled), parse_mode="HTML",
-                                            reply_markup=markup)
-                return
+                sent = await self.bot.send_message(chat_id, to_html(reply.styled),
+                                                   parse_mode="HTML", reply_markup=markup)
+                return [str(sent.message_id)]
             except TelegramBadRequest as error:
                 if "can't parse entities" not in error.message:
                     raise
                 # Our markup is escaped in one place and should never be refused; if it is,
                 # the member still gets the words, unstyled.
                 log.warning("telegram refused the HTML of a reply; sent as plain text")
-        await self.bot.send_message(chat_id, reply.text, reply_markup=markup)
+        sent = await self.bot.send_message(chat_id, reply.text, reply_markup=markup)
+        return [str(sent.message_id)]
 
     # ---- receiving ---------------------------------------------------------
 

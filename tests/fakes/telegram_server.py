@@ -177,6 +177,20 @@ class FakeTelegramServer:
     def push_text(self, user_id: int, text: str, first_name: str | None = None) -> int:
         return self._push_message(user_id, first_name, text=text)
 
+    def push_reply(
+        self, user_id: int, text: str, reply_to: int, quote: str | None = None
+    ) -> int:
+        """Text sent as a reply (swipe to reply) to message `reply_to` of the chat, quoting
+        part of it when `quote` is given (Telegram's TextQuote)."""
+        replied = self.chats.message(user_id, reply_to)
+        if replied is None:
+            raise LookupError(f"chat {user_id} has no message {reply_to} to reply to")
+        content: dict[str, Any] = {"text": text, "reply_to_message": replied}
+        if quote is not None:
+            content["quote"] = {"text": quote,
+                                "position": max((replied.get("text") or "").find(quote), 0)}
+        return self._push_message(user_id, None, **content)
+
     def push_command(self, user_id: int, command: str, arg: str | None = None) -> int:
         text = command if arg is None else f"{command} {arg}"
         entity = {"type": "bot_command", "offset": 0, "length": len(command)}

@@ -31,7 +31,7 @@ TRICKY = [
     "\tBắt đầu bằng tab",
     "\rBắt đầu bằng CR",
 ]
-COLUMNS = list(strings.EXPORT_COLUMNS)
+COLUMNS = [*strings.EXPORT_COLUMNS, *strings.EXPORT_PRECISE_COLUMNS]
 TEXT = COLUMNS.index("Nội dung góp ý")
 NAME = COLUMNS.index("Họ và tên")
 

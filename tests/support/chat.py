@@ -42,6 +42,11 @@ class Chat:
             Kind.TEXT, text=text, message_id=str(next(self._messages)), update_key=update_key
         )
 
+    async def reply(self, text: str, to: str, quote: str = "") -> list[Reply]:
+        """Text sent as a reply to message `to` of the chat, quoting part of it if asked."""
+        return await self._send(Kind.TEXT, text=text, message_id=str(next(self._messages)),
+                                reply_to_message_id=to, quote=quote)
+
     async def edit(self, message_id: int, text: str) -> list[Reply]:
         return await self._send(Kind.EDITED_TEXT, text=text, message_id=str(message_id))
 

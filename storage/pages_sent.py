@@ -1,0 +1,41 @@
+"""Which section page each message the bot sent shows: a reply to it is about that page."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Section, SentPage
+
+
+async def record(
+    session: AsyncSession, channel: str, chat_id: str, message_ids: Sequence[str],
+    section_id: int, page: int, now: datetime,
+) -> None:
+    """Remember the page under each id; an id seen again (a resend) keeps its first page."""
+    known = set((await session.execute(
+        select(SentPage.message_id).where(
+            SentPage.channel == channel, SentPage.chat_id == chat_id,
+            SentPage.message_id.in_(list(message_ids)))
+    )).scalars())
+    for message_id in message_ids:
+        if message_id not in known:
+            session.add(SentPage(channel=channel, chat_id=chat_id, message_id=message_id,
+                                 section_id=section_id, page=page, sent_at=now))
+    await session.flush()
+
+
+async def page_of(
+    session: AsyncSession, consultation_id: int, channel: str, chat_id: str, message_id: str
+) -> tuple[Section, int] | None:
+    """The section (of this round) and page a message of ours in this chat showed."""
+    row = (await session.execute(
+        select(Section, SentPage.page)
+        .join(SentPage, SentPage.section_id == Section.id)
+        .where(SentPage.channel == channel, SentPage.chat_id == chat_id,
+               SentPage.message_id == message_id, Section.consultation_id == consultation_id)
+    )).first()
+    return (row[0], int(row[1])) if row is not None else None
