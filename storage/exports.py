@@ -26,16 +26,31 @@ XLSX uses xlsxwriter's constant_memory mode. Works on an AsyncSession or an Asyn
 
 from __future__ import annotations
 
+import asyncio
 import codecs
 import csv
 import io
-from collections.abc import AsyncIterator, Callable, Sequence
-from datetime import datetime, tzinfo
+from collections.abc import AsyncIterator, Sequence
+from datetime import tzinfo
 from typing import Any, BinaryIO
 from zoneinfo import ZoneInfo
 
 import xlsxwriter
-from sqlalchemy import Select, and_, case, func, literal, null, or_, select, union_all
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    String,
+    Subquery,
+    and_,
+    case,
+    cast,
+    func,
+    literal,
+    null,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from content import strings
@@ -49,6 +64,7 @@ from storage.models import (
     Organization,
     Section,
 )
+from storage.sql_time import Span, local_iso, zone_spans
 
 Source = AsyncSession | AsyncConnection
 BATCH = 2000
@@ -74,17 +90,14 @@ async def export_csv(
 ) -> int:
     """Write the CSV to `out` as rows arrive; returns the number of data rows."""
     out.write(codecs.BOM_UTF8)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([neutralise(header) for header in strings.EXPORT_COLUMNS])
+    header = ",".join(_csv_quoted(neutralise(name)) for name in strings.EXPORT_COLUMNS)
+    out.write((header + "\r\n").encode("utf-8"))
     count = 0
-    async for batch in _rows(source, consultation_id, cell_code, anonymous, tz, neutralise):
-        writer.writerows(batch)
-        out.write(buffer.getvalue().encode("utf-8"))
-        buffer.seek(0)
-        buffer.truncate()
+    async for batch in _rows(source, consultation_id, cell_code, anonymous, tz, xlsx=False):
+        lines = [line for (line,) in batch]
+        lines.append("")
+        out.write("\r\n".join(lines).encode("utf-8"))
         count += len(batch)
-    out.write(buffer.getvalue().encode("utf-8"))
     return count
 
 
@@ -110,7 +123,7 @@ async def export_xlsx(
         for column, header in enumerate(strings.EXPORT_COLUMNS):
             sheet.write_string(0, column, header, bold)
         count = 0
-        async for batch in _rows(source, consultation_id, cell_code, anonymous, tz, _cell_text):
+        async for batch in _rows(source, consultation_id, cell_code, anonymous, tz, xlsx=True):
             for row in batch:
                 count += 1
                 for column, value in enumerate(row):
@@ -137,70 +150,225 @@ async def _cell_id(source: Source, cell_code: str | None) -> int | None:
     return int(cell_id)
 
 
+def _dialect(source: Source) -> str:
+    bind = source.bind if isinstance(source, AsyncSession) else source
+    if bind is None:
+        raise RuntimeError("export from a session bound to no engine")
+    return str(bind.dialect.name)
+
+
 async def _rows(
     source: Source,
     consultation_id: int,
     cell_code: str | None,
     anonymous: bool,
     tz: tzinfo,
-    safe: Callable[[str], str],
-) -> AsyncIterator[list[list[str]]]:
-    """Export rows, formatted, in batches straight off the cursor; `safe` guards free text."""
+    *,
+    xlsx: bool,
+) -> AsyncIterator[Sequence[Sequence[str]]]:
+    """Export rows, formatted by the database, in batches straight off the cursor."""
     title = (
         await source.execute(select(Consultation.title).where(Consultation.id == consultation_id))
     ).scalar()
     if title is None:
         raise LookupError(consultation_id)
-    head = safe(title)
     cell_id = await _cell_id(source, cell_code)
-    stmt = _query(consultation_id, cell_id, anonymous).execution_options(yield_per=BATCH)
-    result = await source.stream(stmt)
-    yes, no = strings.EXPORT_YES, strings.EXPORT_NO
-    kinds = {0: strings.EXPORT_KIND_CELL, 1: strings.EXPORT_KIND_MEMBER}
-    async for partition in result.partitions(BATCH):
-        # Positional unpacking: named access on a million Rows costs seconds.
-        yield [
-            [
-                head,
-                str(position),
-                safe(number),
-                safe(section),
-                safe(org),
-                safe(code),
-                safe(cell),
-                kinds[kind],
-                safe(name) if name else "",
-                safe(choice) if choice else "",
-                safe(text) if text else "",
-                yes if submitted else no,
-                _iso(created, tz),
-                _iso(updated, tz),
-            ]
-            for (
-                org,
-                code,
-                cell,
-                position,
-                number,
-                section,
-                kind,
-                name,
-                _who,
-                choice,
-                text,
-                submitted,
-                created,
-                updated,
-            ) in partition
-        ]
+    head = _cell_text(title) if xlsx else neutralise(title)
+    stmt = _formatted(consultation_id, cell_id, anonymous, head, _dialect(source),
+                      zone_spans(tz), xlsx)
+    stmt = stmt.execution_options(yield_per=BATCH)
+    # Core, not the session: the ORM's row loading would cost a tenth of the export.
+    connection = await source.connection() if isinstance(source, AsyncSession) else source
+    result = await connection.stream(stmt)
+    # The next batch is fetched (in the driver's thread, or over the network) while this
+    # one is written: rows are tuples of 14 strings, written as they are.
+    following = asyncio.ensure_future(result.fetchmany(BATCH))
+    try:
+        while batch := await following:
+            following = asyncio.ensure_future(result.fetchmany(BATCH))
+            await asyncio.sleep(0)  # let the fetch start before the writing holds the loop
+            yield batch
+    finally:
+        if not following.done():
+            following.cancel()
+        await result.close()
 
 
-def _iso(moment: datetime, tz: tzinfo) -> str:
-    return moment.astimezone(tz).isoformat(timespec="seconds")
+def _safe_xlsx(column: Any) -> ColumnElement[str]:
+    """_cell_text(), in SQL."""
+    return func.replace(func.replace(column, literal("\r\n", String), literal("\n", String)),
+                        literal("\r", String), literal("\n", String))
+
+
+def _formatted(
+    consultation_id: int,
+    cell_id: int | None,
+    anonymous: bool,
+    head: str,
+    dialect: str,
+    zone: Sequence[Span],
+    xlsx: bool,
+) -> Select[Any]:
+    """The rows of _query as the text written, in _query's order: 14 strings each for
+    XLSX, one for CSV (the line, quoted, without its end).
+
+    What belongs to a section or a cell is formatted once per section and per cell
+    (materialised), not once per row: the rows only format their own name, choice, text
+    and times."""
+
+    def safe(text: Any) -> ColumnElement[str]:
+        return _safe_xlsx(text) if xlsx else _csv_field(text, dialect)
+
+    quote = _same if xlsx else _csv_quoted
+    in_force = and_(CellSubmission.id.is_not(None), CellSubmission.reopened_at.is_(None))
+    sections = (
+        select(
+            Section.id,
+            Section.position,
+            cast(Section.position, String).label("position_text"),
+            safe(Section.number).label("number_text"),
+            safe(Section.title).label("title_text"),
+        )
+        .where(Section.consultation_id == consultation_id)
+        .cte("export_section")
+        .prefix_with("MATERIALIZED")
+    )
+    places = (
+        select(
+            Cell.id,
+            # Rows sort by this number rather than by two strings each.
+            func.row_number().over(order_by=(Organization.name, Cell.code)).label("place"),
+            safe(Organization.name).label("org_text"),
+            safe(Cell.code).label("code_text"),
+            safe(Cell.name).label("cell_text"),
+            case((in_force, literal(quote(strings.EXPORT_YES), String)),
+                 else_=literal(quote(strings.EXPORT_NO), String)).label("submitted_text"),
+        )
+        .join(Organization, Organization.id == Cell.organization_id)
+        .outerjoin(CellSubmission, and_(CellSubmission.cell_id == Cell.id,
+                                        CellSubmission.consultation_id == consultation_id))
+    )
+    if cell_id is not None:
+        places = places.where(Cell.id == cell_id)
+    place = places.cte("export_place").prefix_with("MATERIALIZED")
+    s, p = sections.c, place.c
+    members = (
+        select(
+            p.place, s.position,
+            literal(1).label("kind"),
+            (literal("") if anonymous else Member.full_name).label("name"),
+            (Comment.id if anonymous else Member.id).label("who"),
+            *((Comment.choice.label("choice"), Comment.text.label("text")) if anonymous else ()),
+            p.org_text, p.code_text, p.cell_text, s.position_text, s.number_text, s.title_text,
+            p.submitted_text,
+            literal(quote(strings.EXPORT_KIND_MEMBER), String).label("kind_text"),
+            (literal("", String) if anonymous else safe(Member.full_name)).label("name_text"),
+            safe(func.coalesce(Comment.choice, literal("", String))).label("choice_text"),
+            safe(Comment.text).label("text_text"),
+            local_iso(Comment.created_at, dialect, zone).label("created_text"),
+            local_iso(Comment.updated_at, dialect, zone).label("updated_text"),
+        )
+        .select_from(Comment)
+        .join(sections, s.id == Comment.section_id)
+        .join(Member, Member.id == Comment.member_id)
+        .join(place, p.id == Comment.cell_id)
+        .where(
+            Comment.consultation_id == consultation_id,
+            or_(Comment.choice.is_not(None), Comment.text != ""),
+        )
+    )
+    opinions = (
+        select(
+            p.place, s.position, literal(0), literal(""), CellOpinion.id,
+            *((null(), CellOpinion.text) if anonymous else ()),
+            p.org_text, p.code_text, p.cell_text, s.position_text, s.number_text, s.title_text,
+            p.submitted_text,
+            literal(quote(strings.EXPORT_KIND_CELL), String),
+            literal("", String),
+            literal("", String),
+            safe(CellOpinion.text),
+            local_iso(CellOpinion.created_at, dialect, zone),
+            local_iso(CellOpinion.updated_at, dialect, zone),
+        )
+        .select_from(CellOpinion)
+        .join(sections, s.id == CellOpinion.section_id)
+        .join(place, p.id == CellOpinion.cell_id)
+        .where(CellOpinion.consultation_id == consultation_id, CellOpinion.text != "")
+    )
+    if cell_id is not None:
+        members = members.where(Comment.cell_id == cell_id)
+        opinions = opinions.where(CellOpinion.cell_id == cell_id)
+    rows = union_all(members, opinions).subquery()
+    c = rows.c
+    fields: list[ColumnElement[Any]] = [
+        literal(quote(head), String), c.position_text, c.number_text, c.title_text, c.org_text,
+        c.code_text, c.cell_text, c.kind_text, c.name_text, c.choice_text, c.text_text,
+        c.submitted_text, c.created_text, c.updated_text,
+    ]
+    if not xlsx:  # the line in one piece: one string per row to fetch, not 14
+        fields = [_joined(fields, dialect)]
+    return select(*fields).order_by(c.place, *_order(c, anonymous, place=False))
+
+
+def _joined(fields: list[ColumnElement[Any]], dialect: str) -> ColumnElement[str]:
+    """The fields joined by commas, built in one go (a chain of || copies the line each time)."""
+    if dialect == "sqlite":
+        return func.printf(",".join(["%s"] * len(fields)), *fields)
+    return func.concat_ws(literal(",", String), *fields)
+
+
+def _same(text: str) -> str:
+    return text
+
+
+def _csv_quoted(text: str) -> str:
+    """One field as csv.writer writes it (QUOTE_MINIMAL, CRLF lines)."""
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerow([text, ""])
+    return buffer.getvalue()[:-3]  # without the empty second field and the line end
+
+
+# What the database matches to quote a CSV field, and to neutralise a formula.
+_QUOTED = {"sqlite": ('*[,"\r\n]*', "GLOB"), "postgresql": ('[,"\r\n]', "~")}
+_FORMULA = {"sqlite": ("[-=+@\t\r]*", "GLOB"), "postgresql": ("^[-=+@\t\r]", "~")}
+
+
+def _matches(column: ColumnElement[str], dialect: str, patterns: dict[str, tuple[str, str]]
+             ) -> ColumnElement[bool]:
+    pattern, operator = patterns.get(dialect, patterns["postgresql"])
+    return column.op(operator, is_comparison=True)(literal(pattern, String))
+
+
+def _csv_field(column: ColumnElement[str], dialect: str) -> ColumnElement[str]:
+    """_csv_quoted(neutralise(text)), in SQL: quoted when it holds a comma, a quote or a
+    line break; a leading apostrophe when it starts like a formula."""
+
+    def neutralised(text: ColumnElement[str]) -> ColumnElement[str]:
+        return case((_matches(text, dialect, _FORMULA), literal("'", String).op("||")(text)),
+                    else_=text)
+
+    # The apostrophe and the doubled quotes do not change each other: either order works.
+    escaped = func.replace(column, literal('"', String), literal('""', String))
+    quoted = literal('"', String).op("||")(neutralised(escaped)).op("||")(literal('"', String))
+    return case((_matches(column, dialect, _QUOTED), quoted), else_=neutralised(column))
 
 
 def _query(consultation_id: int, cell_id: int | None, anonymous: bool) -> Select[Any]:
-    """Members' comments and cells' opinions as one ordered stream."""
+    """Members' comments and cells' opinions as one ordered stream, as stored (unformatted)."""
+    rows = _union(consultation_id, cell_id, anonymous)
+    return select(rows).order_by(*_order(rows.c, anonymous))
+
+
+def _order(c: Any, anonymous: bool, *, place: bool = True) -> Sequence[Any]:
+    """Organization, cell code, section, the cell's opinion first, then its members."""
+    then: Sequence[Any] = (
+        (func.coalesce(c.choice, ""), c.text, c.who) if anonymous else (c.name, c.who)
+    )
+    return (*((c.org, c.code) if place else ()), c.position, c.kind, *then)
+
+
+def _union(consultation_id: int, cell_id: int | None, anonymous: bool) -> Subquery:
+    """Members' comments and cells' opinions, one row each, with what orders them."""
     in_force = and_(CellSubmission.id.is_not(None), CellSubmission.reopened_at.is_(None))
     submitted = case((in_force, 1), else_=0).label("submitted")
     submission = and_(
@@ -258,12 +426,7 @@ def _query(consultation_id: int, cell_id: int | None, anonymous: bool) -> Select
     if cell_id is not None:
         members = members.where(Comment.cell_id == cell_id)
         opinions = opinions.where(CellOpinion.cell_id == cell_id)
-    rows = union_all(members, opinions).subquery()
-    c = rows.c
-    then: Sequence[Any] = (
-        (func.coalesce(c.choice, ""), c.text, c.who) if anonymous else (c.name, c.who)
-    )
-    return select(rows).order_by(c.org, c.code, c.position, c.kind, *then)
+    return union_all(members, opinions).subquery()
 
 
 async def _summary_sheet(

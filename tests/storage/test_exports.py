@@ -5,7 +5,8 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import openpyxl
 import pytest
@@ -197,3 +198,39 @@ async def test_xlsx_round_trip_frozen_header_and_summary(
     assert first["Nhất trí"] == 2 and first["Không nhất trí"] == 1
     assert first["Tổng số đảng viên góp ý"] == 3 and first["Ý kiến chung của chi bộ"] == 1
     assert len(summary) == 1 + len(bloc.section_ids)
+
+
+async def test_csv_is_what_the_csv_module_writes(
+    sessions: async_sessionmaker[AsyncSession], bloc: Bloc, clock: FakeClock
+) -> None:
+    """Quoting and neutralising happen in SQL: the bytes are still csv.writer's own."""
+    await tricky_bloc(sessions, bloc, clock)
+    data = await csv_bytes(sessions, bloc)
+    again = io.StringIO()
+    csv.writer(again, lineterminator="\r\n").writerows(parse(data))
+    assert data == codecs.BOM_UTF8 + again.getvalue().encode("utf-8")
+
+
+@pytest.mark.parametrize("zone", ["Europe/Berlin", "America/Sao_Paulo", "Asia/Ho_Chi_Minh"])
+async def test_times_are_local_across_daylight_saving_changes(
+    sessions: async_sessionmaker[AsyncSession], bloc: Bloc, zone: str
+) -> None:
+    """Times are formatted by the database, to the second, as isoformat() would, on either
+    side of a change of offset (and a microsecond before a second, which is not rounded)."""
+    tz = ZoneInfo(zone)
+    moments = [
+        datetime(2027, 3, 28, 0, 59, 59, 999999, tzinfo=UTC),  # Berlin: just before summer time
+        datetime(2027, 3, 28, 1, 0, 0, tzinfo=UTC),
+        datetime(2027, 10, 31, 0, 59, 59, 999999, tzinfo=UTC),
+        datetime(2027, 10, 31, 1, 0, 0, tzinfo=UTC),
+        datetime(2031, 1, 15, 23, 30, 0, 500000, tzinfo=UTC),
+    ]
+    m, cid, s = bloc.members, bloc.consultation.id, bloc.section_ids
+    async with UnitOfWork(sessions) as uow:
+        for section_id, moment in zip(s, moments, strict=False):
+            fill.comment(uow.session, m["an"], section_id, cid, moment, choice="Nhất trí")
+        await uow.commit()
+    _, *rows = parse(await csv_bytes(sessions, bloc, tz=tz))
+    expected = [moment.astimezone(tz).isoformat(timespec="seconds") for moment in moments]
+    assert [row[12] for row in rows] == expected
+    assert [row[13] for row in rows] == expected
