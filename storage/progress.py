@@ -191,34 +191,42 @@ async def overview(
 
     Read from the counters (cell_progress) in the order of their index, so a page costs
     the same at a thousand members as at millions."""
-    counts = CellProgress
-    stmt = (
-        select(
-            counts.organization,
-            counts.cell_id,
-            counts.cell_code,
-            Cell.name,
-            counts.members,
-            counts.finished,
-            counts.started,
-            CellSubmission.submitted_at,
-            CellSubmission.reopened_at,
-        )
-        .join(Cell, Cell.id == counts.cell_id)
-        .outerjoin(
-            CellSubmission,
-            and_(
-                CellSubmission.cell_id == counts.cell_id,
-                CellSubmission.consultation_id == consultation_id,
-            ),
-        )
-        .where(counts.consultation_id == consultation_id)
-        .order_by(counts.submitted, counts.share, counts.organization, counts.cell_code)
+    order = (CellProgress.submitted, CellProgress.share, CellProgress.organization,
+             CellProgress.cell_code)
+    # The page is chosen from the index alone; only its rows are joined to their cell.
+    page = (
+        select(CellProgress)
+        .where(CellProgress.consultation_id == consultation_id)
+        .order_by(*order)
         .offset(offset)
         .limit(limit)
     )
     if cell_code is not None:
-        stmt = stmt.where(counts.cell_code == cell_code)
+        page = page.where(CellProgress.cell_code == cell_code)
+    counts = page.subquery()
+    c = counts.c
+    stmt = (
+        select(
+            c.organization,
+            c.cell_id,
+            c.cell_code,
+            Cell.name,
+            c.members,
+            c.finished,
+            c.started,
+            CellSubmission.submitted_at,
+            CellSubmission.reopened_at,
+        )
+        .join(Cell, Cell.id == c.cell_id)
+        .outerjoin(
+            CellSubmission,
+            and_(
+                CellSubmission.cell_id == c.cell_id,
+                CellSubmission.consultation_id == consultation_id,
+            ),
+        )
+        .order_by(c.submitted, c.share, c.organization, c.cell_code)
+    )
     result = await session.execute(stmt)
     return [
         CellRow(org, cell_id, code, name, int(t), int(f), int(s), None if reopened else at)
