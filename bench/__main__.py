@@ -15,6 +15,7 @@ from bench import export, growth, memory, statements, updates
 from bench.fanout import measure_fanout
 from bench.findings import findings
 from bench.machine import describe
+from bench.national import kept
 from bench.pg import pg_bin, throwaway_postgres
 from bench.profile import py_spy, summarize
 from bench.report import Results, UpdatePair, console, markdown
@@ -164,7 +165,9 @@ def main(argv: list[str] | None = None) -> Results:
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     print(console(results))
-    args.output.write_text(markdown(results, findings(results)), encoding="utf-8")
+    national = kept(args.output.read_text(encoding="utf-8")) if args.output.exists() else ""
+    text = markdown(results, findings(results))
+    args.output.write_text(text + ("\n" + national if national else ""), encoding="utf-8")
     print(f"\nwritten: {args.output}")
     return results
 

@@ -401,6 +401,7 @@ class CellProgress(Base):
     __table_args__ = (
         Index("ix_cell_progress_attention", "consultation_id", "submitted", "share",
               "organization", "cell_code"),
+        Index("ix_cell_progress_organization", "consultation_id", "organization"),
     )
 
     consultation_id: Mapped[int] = mapped_column(

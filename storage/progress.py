@@ -184,10 +184,12 @@ async def overview(
     consultation_id: int,
     *,
     cell_code: str | None = None,
+    organization: str | None = None,
     offset: int = 0,
     limit: int | None = None,
 ) -> list[CellRow]:
-    """Every cell, those needing attention first: not submitted, then lowest share finished.
+    """Every cell (or one organization's), those needing attention first: not submitted,
+    then lowest share finished.
 
     Read from the counters (cell_progress) in the order of their index, so a page costs
     the same at a thousand members as at millions."""
@@ -203,6 +205,8 @@ async def overview(
     )
     if cell_code is not None:
         page = page.where(CellProgress.cell_code == cell_code)
+    if organization is not None:  # by ix_cell_progress_organization, then sorted
+        page = page.where(CellProgress.organization == organization)
     counts = page.subquery()
     c = counts.c
     stmt = (

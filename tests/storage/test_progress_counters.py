@@ -149,3 +149,14 @@ async def test_rebuild_recounts_what_was_lost(
     await _check(sessions, cid)
     async with UnitOfWork(sessions, write=False) as uow:
         assert (await progress.totals(uow.session, cid)).finished == 1
+
+
+async def test_one_organization_in_the_overview(
+    sessions: async_sessionmaker[AsyncSession], bloc: Bloc
+) -> None:
+    cid = bloc.consultation.id
+    async with UnitOfWork(sessions, write=False) as uow:
+        every = await progress.overview(uow.session, cid)
+        theirs = await progress.overview(uow.session, cid, organization="Đảng bộ Sở Giáo dục")
+    assert theirs == [row for row in every if row.organization == "Đảng bộ Sở Giáo dục"]
+    assert {row.cell_code for row in theirs} == {"GD1", "GD2"}

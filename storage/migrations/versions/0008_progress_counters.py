@@ -56,6 +56,8 @@ def upgrade() -> None:
     op.create_index("ix_cell_progress_attention", "cell_progress",
                     ["consultation_id", "submitted", "share", "organization", "cell_code"])
     op.create_index("ix_cell_progress_cell_id", "cell_progress", ["cell_id"])
+    op.create_index("ix_cell_progress_organization", "cell_progress",
+                    ["consultation_id", "organization"])
     dialect = op.get_bind().dialect.name
     for statement in [*trigger_ddl(dialect), *recount_sql()]:  # recount: rounds under way
         op.execute(statement)
@@ -64,6 +66,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     for statement in drop_trigger_ddl(op.get_bind().dialect.name):
         op.execute(statement)
+    op.drop_index("ix_cell_progress_organization", table_name="cell_progress")
     op.drop_index("ix_cell_progress_cell_id", table_name="cell_progress")
     op.drop_index("ix_cell_progress_attention", table_name="cell_progress")
     op.drop_table("cell_progress")
