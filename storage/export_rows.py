@@ -43,7 +43,6 @@ from storage.models import (
 from storage.sql_time import Span, local_iso
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-ROW_MARK = "<#>"  # where a worksheet row's number goes: cannot survive XML escaping in text
 
 
 def neutralise(field: str) -> str:
@@ -84,8 +83,10 @@ class CsvRow:
 
 @dataclass(frozen=True)
 class XlsxRow:
-    """A worksheet row's cells as inline strings (ROW_MARK for the row number), each with
-    its column's style (`styles`: the xf index per column)."""
+    """A worksheet row's cells as inline strings, each with its column's style (`styles`:
+    the xf index per column). Cells carry no reference (r="K12"): it is optional in
+    OOXML, a cell without one being the next in its row, and leaving it out spares
+    writing the row number into every cell."""
 
     dialect: str
     styles: tuple[int, ...]
@@ -101,7 +102,7 @@ class XlsxRow:
 
     def row(self, fields: list[ColumnElement[Any]]) -> ColumnElement[str]:
         template = "".join(
-            f'<c r="{_column_name(i)}{ROW_MARK}" s="{style}" t="inlineStr">'
+            f'<c s="{style}" t="inlineStr">'
             '<is><t xml:space="preserve">%s</t></is></c>'
             for i, style in enumerate(self.styles)
         )
@@ -110,15 +111,6 @@ class XlsxRow:
 
 def _s(text: str) -> ColumnElement[str]:
     return literal(text, String)
-
-
-def _column_name(index: int) -> str:
-    name = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        name = chr(ord("A") + rest) + name
-    return name
 
 
 def _printf(template: str, fields: list[ColumnElement[Any]], dialect: str

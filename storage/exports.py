@@ -44,7 +44,6 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from content import strings
 from storage.export_rows import (
-    ROW_MARK,
     CsvRow,
     RowFormat,
     XlsxRow,
@@ -127,7 +126,7 @@ async def export_xlsx(
             async for batch in _rows(source, consultation_id, cell_code, anonymous, tz, title, fmt):
                 batch = batch[: EXCEL_ROWS - 1 - count]
                 xml = "".join([
-                    f'<row r="{n}">{cells.replace(ROW_MARK, str(n))}</row>'
+                    f'<row r="{n}">{cells}</row>'
                     for n, (cells,) in enumerate(batch, start=count + 2)
                 ])
                 sheet_xml.write(_escape_control(xml.encode("utf-8")))
