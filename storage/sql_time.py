@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, String, case, func, literal, literal_column
 
-STEP = timedelta(days=1)  # no zone changes its offset twice within a day
+STEP = timedelta(days=7)  # no zone changes its offset twice within a week (2000-2100)
 WINDOW = (datetime(2000, 1, 1, tzinfo=UTC), datetime(2100, 1, 1, tzinfo=UTC))
 
 
