@@ -11,16 +11,17 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from bench import export, growth, statements, updates
+from bench import export, growth, memory, statements, updates
 from bench.fanout import measure_fanout
 from bench.findings import findings
 from bench.machine import describe
+from bench.national import kept
 from bench.pg import pg_bin, throwaway_postgres
 from bench.profile import py_spy, summarize
 from bench.report import Results, UpdatePair, console, markdown
 from bench.workload import ROOT
 
-SECTIONS = ("updates", "reminders", "export", "growth")
+SECTIONS = ("updates", "reminders", "export", "growth", "memory")
 PROFILED_UPDATES = 1000
 
 
@@ -49,6 +50,8 @@ def parse(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--window", type=float, default=60.0)
     p.add_argument("--export-sizes", default="2000" if quick else "100000,1000000")
     p.add_argument("--growth-sizes", default="1000,10000" if quick else "1000,10000,100000,1000000")
+    p.add_argument("--memory-updates", type=int, default=300 if quick else 10_000,
+                   help="updates handled by the engine while its resident memory is read")
     p.add_argument("--profile", action=argparse.BooleanOptionalAction, default=not quick,
                    help="also profile the bot and the exports with py-spy, in extra runs "
                         "(default: on, except with --quick)")
@@ -89,6 +92,9 @@ async def run(args: argparse.Namespace, command: str, workdir: Path) -> Results:
             figures, plans = await growth.measure(members, workdir)
             results.growth.append(figures)
             results.plans = plans
+    if "memory" in only:
+        _say(f"memory: {args.memory_updates:,} updates through the engine")
+        results.memory = memory.measure(workdir, updates=args.memory_updates)
     results.seconds = time.perf_counter() - started
     return results
 
@@ -159,7 +165,9 @@ def main(argv: list[str] | None = None) -> Results:
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     print(console(results))
-    args.output.write_text(markdown(results, findings(results)), encoding="utf-8")
+    national = kept(args.output.read_text(encoding="utf-8")) if args.output.exists() else ""
+    text = markdown(results, findings(results))
+    args.output.write_text(text + ("\n" + national if national else ""), encoding="utf-8")
     print(f"\nwritten: {args.output}")
     return results
 

@@ -21,7 +21,7 @@ from bench import export_child
 from bench.profile import wrapped
 from bench.seed import build_bloc
 from bench.workload import ROOT
-from storage.exports import _query  # the exact statement the export streams
+from storage.export_rows import raw_rows  # the rows the export streams, unformatted
 
 SECTIONS_PER_MEMBER = 10
 
@@ -53,7 +53,7 @@ def sqlite3_cli() -> str | None:
 
 
 def dump_sql(consultation_id: int) -> str:
-    statement = _query(consultation_id, None, False)
+    statement = raw_rows(consultation_id, None, False)
     return str(statement.compile(dialect=sqlite.dialect(), compile_kwargs={"literal_binds": True}))
 
 

@@ -44,40 +44,51 @@ pending row per member) for a few seconds before its first message leaves.
 EXPORT = """\
 **Export.** Memory is flat: the highest peak RSS of any export here is {peak} MB, against
 {before} MB for the interpreter with its imports before exporting (*RSS before*). Speed is
-{csv_verdict} of sqlite3's: the CSV profile is per-row Python work in storage/exports.py —
-the csv writer's line, two timestamps per row formatted by `_iso` (to the local zone, ISO
-8601) after `UTCDateTime.process_result_value` has made them aware, and the formula
-neutralisation — where sqlite3 formats in C. Producing the timestamp strings in SQL would
-remove the largest part; the export's owner is reworking this file. XLSX is xlsxwriter's
-own work (escaping and writing inline strings in constant-memory mode). The export
-streams, but a download in chat does not: the file is built in memory (bot/delivery.py,
-bot/reminders.py) before it is sent, so it costs about the *file MB* column in RAM, and
-Telegram takes at most 50 MB from a bot.
+{csv_verdict} of sqlite3's. The database now writes each row as it goes into the file
+(storage/export_rows.py): a CSV line quoted and neutralised in SQL, timestamps in the local
+zone by `strftime`/`to_char` (storage/sql_time.py), built in one `printf`/`format` call
+(a chain of `||` copies the line once per field); what belongs to a section or a cell is
+formatted once per section and per cell (materialised CTEs); rows sort by one number per
+cell instead of two strings. Python only joins the lines, fetching the next batch while it
+writes this one. What is left over sqlite3's own dump is that formatting, done by SQLite in
+C but on every row (the CLI's `.mode csv` prints its raw columns), and the fetch into Python
+strings. XLSX: xlsxwriter lays out the workbook (styles, widths, frozen header, filter,
+summary sheet) and the rows' XML, also built by the database, is streamed into its first
+sheet at the fastest deflate level; what remains is deflate and the XML's size. A download
+in chat is still built in memory before it is sent (bot/delivery.py, the lead's), so it
+costs about the *file MB* column in RAM, and Telegram takes at most 50 MB from a bot.
 """
 
 GROWTH = """\
 **Growth.** The secretary's view is flat: every step of its plan is an index search
 (`ix_member_cell_id`, the progress and comment unique keys, `ix_comment_cell_section`,
-`ix_identity_member_id`). The Office overview is linear in members, and no index can make
-it flat: every page shows the bloc's totals and orders the cells by share finished, and
-both come from an aggregate over the whole roster (the plan's `SCAN member USING COVERING
-INDEX ix_member_cell_id`, probing progress per member). The candidate covering index on
-progress does not make it faster (last column), so no migration was added. The totals
-and the page are each one full pass (see the split): computing both from one pass —
-`overview` also returning the totals of the rows it aggregated — would about halve it;
-beyond that, per-cell counters kept up to date on each write, or the overview cached for
-a few seconds.
+`ix_identity_member_id`). The Office overview is flat too: it reads counters per round and
+cell (`cell_progress`) and per round (`consultation_progress`), kept by database triggers
+in the same transaction as each change to a member, progress row, comment, cell,
+organization or submission (migration 0008, storage/progress_counters.py), and a page comes
+in the order of `ix_cell_progress_attention` (not submitted, share finished, organization,
+code; the share is a stored generated column), chosen from the index before its rows are
+joined. The candidate covering index on progress (last column) no longer matters. The
+price is on the write path: a new comment or a change of progress runs a few index probes
+in its trigger, and a member's change of state updates its cell's row and the round's
+totals row (in PostgreSQL both stay locked until the transaction commits).
+"""
+
+MEMORY = """\
+**Memory.** Over the run the engine's resident memory grows by {growth} MB once its caches
+are warm (the statement cache, the draft's pages): nothing held per update.
 """
 
 CHANGED = """\
 ### What changed
 
-Production code is unchanged. The profiles put the cost in SQLAlchemy, aiosqlite and
-xlsxwriter, or in structure (statements per update, two passes for the Office overview,
-per-row formatting in the export), not in a line a minimal edit could fix; the two files
-where a fix would go (storage/progress.py, storage/exports.py) are being worked on by
-their owners, and the proposals above are for them. Added: bench/ (this suite), `make
-bench`, the `bench` optional dependency (py-spy) and tests/bench/test_bench_smoke.py.
+Issue 14 (performance at the ceiling): the CSV and XLSX exports are formatted by the
+database (storage/export_rows.py, storage/sql_time.py, storage/exports.py); the Office
+overview and totals read trigger-kept counters (migration 0008, storage/progress_counters.py,
+storage/progress.py with `recount` and `rebuild_counters`); bench/memory.py measures the
+engine's memory over many updates; `make bench-national` (bench/national.py) measures the
+views, the export and reminder planning at national scale on PostgreSQL, into its own
+file, BENCHMARKS-national.md.
 """
 
 
@@ -117,6 +128,8 @@ def findings(results: Results) -> str:
             csv_verdict=verdict))
     if results.growth:
         parts.append(GROWTH)
+    if results.memory is not None:
+        parts.append(MEMORY.format(growth=f"{results.memory.growth_mb:+.1f}"))
     parts.append(CHANGED)
     return "\n".join(parts)
 

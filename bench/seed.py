@@ -17,6 +17,7 @@ from content.draft_parser import parse_draft
 from storage.consultations import create_consultation
 from storage.db import create_engine, create_session_factory
 from storage.migrate import upgrade
+from storage.progress_counters import drop_trigger_ddl, recount_sql, trigger_ddl
 from storage.uow import UnitOfWork
 
 MEMBERS_PER_CELL = 20
@@ -86,6 +87,9 @@ async def build_bloc(
     db = sqlite3.connect(path, isolation_level=None)
     db.executescript("PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF; PRAGMA cache_size=-262144;")
     db.execute("BEGIN")
+    # The Office's counters are recounted once at the end rather than kept row by row.
+    for statement in drop_trigger_ddl("sqlite"):
+        db.execute(statement)
     seq = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?) "
     db.execute(seq + "INSERT INTO organization (id, name) SELECT i, 'Đảng bộ cơ sở số ' || i FROM n",
                (organizations,))
@@ -134,6 +138,8 @@ async def build_bloc(
         "INSERT INTO cell_submission (consultation_id, cell_id, submitted_by, submitted_at) "
         f"SELECT {consultation_id}, m.cell_id, m.id, {_stamp('m.id % 86400 + 7200')} "
         f"FROM member m WHERE m.role = 'secretary' AND m.cell_id % 100 < {round(submitted * 100)}")
+    for statement in [*trigger_ddl("sqlite"), *recount_sql(consultation_id)]:
+        db.execute(statement)
     db.execute("COMMIT")
     db.execute("ANALYZE")
     counts = [db.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("comment", "cell_opinion")]

@@ -1,6 +1,6 @@
 """Comments as the file the Office compiles from: CSV or XLSX, streamed row by row.
 
-Columns, in this order (headers: content.strings.EXPORT_COLUMNS):
+Columns, in this order (headers: content.strings.EXPORT_COLUMNS and EXPORT_PRECISE_COLUMNS):
   1 consultation title       2 section position (reading order)   3 section number as printed
   4 section title            5 organization                        6 cell code
   7 cell name                8 kind: "đảng viên" (member) | "chi bộ" (cell opinion)
@@ -22,48 +22,56 @@ injection"). Whoever needs the exact text removes that one apostrophe. XLSX cell
 as typed text, never as formulas, so they carry no apostrophe; their line breaks are LF only
 (CR LF and a lone CR become LF, as Excel writes them itself).
 
-Memory stays flat: rows come through a server-side cursor in batches and are written at once;
-XLSX uses xlsxwriter's constant_memory mode. Works on an AsyncSession or an AsyncConnection.
+Memory stays flat: rows come through a server-side cursor in batches and are written at once.
+The database formats each row (storage/export_rows.py); for XLSX, xlsxwriter lays out the
+workbook (styles, widths, frozen header, filter, summary sheet) and the rows' XML is
+streamed into its first sheet. Works on an AsyncSession or an AsyncConnection.
 """
 
 from __future__ import annotations
 
+import asyncio
 import codecs
 import csv
 import io
-from collections.abc import AsyncIterator, Callable, Sequence
-from datetime import datetime, tzinfo
+import re
+import zipfile
+from collections.abc import AsyncIterator, Sequence
+from datetime import tzinfo
 from typing import Any, BinaryIO
 from zoneinfo import ZoneInfo
 
 import xlsxwriter
-from sqlalchemy import Select, and_, case, func, literal, null, or_, select, union_all
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from content import strings
-from storage.models import (
-    Cell,
-    CellOpinion,
-    CellSubmission,
-    Comment,
-    Consultation,
-    Member,
-    Organization,
-    Section,
+from storage.export_rows import (
+    CsvRow,
+    RowFormat,
+    XlsxRow,
+    formatted_rows,
+    neutralise,
 )
+from storage.models import Cell, CellOpinion, Comment, Consultation, Section
+from storage.sql_time import zone_spans
+
+__all__ = ["export_csv", "export_xlsx", "neutralise"]
 
 Source = AsyncSession | AsyncConnection
 BATCH = 2000
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 DEFAULT_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 WIDTHS = (30, 8, 10, 40, 30, 10, 30, 10, 25, 26, 80, 10, 26, 26, 60, 10, 60)  # per column
 COLUMNS = (*strings.EXPORT_COLUMNS, *strings.EXPORT_PRECISE_COLUMNS)
 TEXT_COLUMN = 10  # comment text: wrapped
-
-
-def neutralise(field: str) -> str:
-    """A field Excel would run as a formula, made plain text with a leading apostrophe."""
-    return "'" + field if field.startswith(FORMULA_STARTS) else field
+EXCEL_ROWS = 1_048_576  # a worksheet holds no more, its header included
+DATA_SHEET = "xl/worksheets/sheet1.xml"
+# What xlsxwriter would escape in a cell (control characters as _xHHHH_, and a literal
+# _xHHHH_ so it is not read as one): rare, so looked for once per batch, in the bytes.
+_CONTROL_BYTES = bytes(range(0x09)) + bytes(range(0x0B, 0x20))
+_NONCHARACTERS = ("\ufffe".encode(), "\uffff".encode())
+# Fast rather than small: the rows' XML compresses well at the lowest level too.
+COMPRESSION = 1
 
 
 async def export_csv(
@@ -77,17 +85,16 @@ async def export_csv(
 ) -> int:
     """Write the CSV to `out` as rows arrive; returns the number of data rows."""
     out.write(codecs.BOM_UTF8)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([neutralise(header) for header in COLUMNS])
+    fmt = CsvRow(_dialect(source))
+    header = ",".join(fmt.constant(neutralise(name)) for name in COLUMNS)
+    out.write((header + "\r\n").encode("utf-8"))
     count = 0
-    async for batch in _rows(source, consultation_id, cell_code, anonymous, tz, neutralise):
-        writer.writerows(batch)
-        out.write(buffer.getvalue().encode("utf-8"))
-        buffer.seek(0)
-        buffer.truncate()
+    head = fmt.constant(neutralise(await _title(source, consultation_id)))
+    async for batch in _rows(source, consultation_id, cell_code, anonymous, tz, head, fmt):
+        lines = [line for (line,) in batch]
+        lines.append("")
+        out.write("\r\n".join(lines).encode("utf-8"))
         count += len(batch)
-    out.write(buffer.getvalue().encode("utf-8"))
     return count
 
 
@@ -100,49 +107,94 @@ async def export_xlsx(
     *,
     tz: tzinfo = DEFAULT_TZ,
 ) -> int:
-    """Write the workbook to `out`: comments, then a summary by section and choice."""
-    book = xlsxwriter.Workbook(out, {"constant_memory": True, "strings_to_urls": False})
-    try:
-        bold = book.add_format({"bold": True, "valign": "top", "text_wrap": True})
-        top = book.add_format({"valign": "top"})
-        wrapped = book.add_format({"valign": "top", "text_wrap": True})
-        sheet = book.add_worksheet(strings.EXPORT_SHEET)
-        for column, width in enumerate(WIDTHS):
-            sheet.set_column(column, column, width, wrapped if column == TEXT_COLUMN else top)
-        sheet.freeze_panes(1, 0)
-        for column, header in enumerate(COLUMNS):
-            sheet.write_string(0, column, header, bold)
-        count = 0
-        async for batch in _rows(source, consultation_id, cell_code, anonymous, tz, _cell_text):
-            for row in batch:
-                count += 1
-                for column, value in enumerate(row):
-                    style = wrapped if column == TEXT_COLUMN else top
-                    sheet.write_string(count, column, value, style)
-        sheet.autofilter(0, 0, max(count, 1), len(COLUMNS) - 1)
-        await _summary_sheet(book, bold, source, consultation_id, cell_code)
-    finally:
-        book.close()
+    """Write the workbook to `out`: comments, then a summary by section and choice.
+
+    Rows past Excel's limit (1,048,575 after the header) are left out: the CSV has them."""
+    fmt = XlsxRow(_dialect(source), ())
+    title = fmt.constant(await _title(source, consultation_id))
+    probe = io.BytesIO()
+    _workbook(probe)[0].close()
+    with zipfile.ZipFile(probe) as laid_out:
+        head = laid_out.read(DATA_SHEET).decode("utf-8").split("</sheetData>", 1)[0]
+    head = re.sub(r"<dimension [^>]*/>", "", head)  # optional, and the row count is not known
+    fmt = XlsxRow(fmt.dialect, _column_styles(head))
+    count = 0
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=COMPRESSION) as package:
+        entry = zipfile.ZipInfo(DATA_SHEET, date_time=(1980, 1, 1, 0, 0, 0))  # as xlsxwriter
+        entry.compress_type = zipfile.ZIP_DEFLATED
+        # The level is named compress_level since Python 3.13, _compresslevel before.
+        level = "compress_level" if hasattr(entry, "compress_level") else "_compresslevel"
+        setattr(entry, level, COMPRESSION)
+        with package.open(entry, "w") as sheet_xml:
+            sheet_xml.write(head.encode("utf-8"))
+            async for batch in _rows(source, consultation_id, cell_code, anonymous, tz, title, fmt):
+                batch = batch[: EXCEL_ROWS - 1 - count]
+                xml = "".join([
+                    f'<row r="{n}">{cells}</row>'
+                    for n, (cells,) in enumerate(batch, start=count + 2)
+                ])
+                sheet_xml.write(_escape_control(xml.encode("utf-8")))
+                count += len(batch)
+            # The rest of the workbook, now that the number of rows is known.
+            rest = io.BytesIO()
+            book, sheet, bold = _workbook(rest)
+            sheet.autofilter(0, 0, max(count, 1), len(COLUMNS) - 1)
+            await _summary_sheet(book, bold, source, consultation_id, cell_code)
+            book.close()
+            parts = zipfile.ZipFile(rest)
+            tail = parts.read(DATA_SHEET).decode("utf-8").split("</sheetData>", 1)[1]
+            sheet_xml.write(("</sheetData>" + tail).encode("utf-8"))
+        with parts:
+            for info in parts.infolist():
+                if info.filename != DATA_SHEET:
+                    package.writestr(info, parts.read(info.filename))
     return count
 
 
-async def rows(
-    source: Source, consultation_id: int, cell_code: str | None = None, anonymous: bool = False,
-    *, tz: tzinfo = DEFAULT_TZ,
-) -> AsyncIterator[list[str]]:
-    """The export's rows as plain text, in its order: what the web console lists and counts."""
-    async for batch in _rows(source, consultation_id, cell_code, anonymous, tz, _plain):
-        for row in batch:
-            yield row
+def _workbook(target: BinaryIO) -> tuple[Any, Any, Any]:
+    """The workbook with its comments sheet laid out (widths, styles, frozen header)."""
+    book = xlsxwriter.Workbook(target, {"constant_memory": True, "strings_to_urls": False})
+    bold = book.add_format({"bold": True, "valign": "top", "text_wrap": True})
+    top = book.add_format({"valign": "top"})
+    wrapped = book.add_format({"valign": "top", "text_wrap": True})
+    sheet = book.add_worksheet(strings.EXPORT_SHEET)
+    for column, width in enumerate(WIDTHS):
+        sheet.set_column(column, column, width, wrapped if column == TEXT_COLUMN else top)
+    sheet.freeze_panes(1, 0)
+    for column, header in enumerate(COLUMNS):
+        sheet.write_string(0, column, header, bold)
+    return book, sheet, bold
 
 
-def _plain(value: str) -> str:
-    return value
+def _column_styles(sheet_head: str) -> tuple[int, ...]:
+    """Each column's style index, as xlsxwriter numbered them in the sheet's <cols>."""
+    styles = [0] * len(COLUMNS)
+    for low, high, style in re.findall(
+        r'<col min="(\d+)" max="(\d+)"[^>]*? style="(\d+)"', sheet_head
+    ):
+        for column in range(int(low) - 1, min(int(high), len(styles))):
+            styles[column] = int(style)
+    return tuple(styles)
 
 
-def _cell_text(value: str) -> str:
-    """Excel breaks lines in a cell with LF alone; a CR would show as "_x000D_" to some readers."""
-    return value.replace("\r\n", "\n").replace("\r", "\n") if "\r" in value else value
+def _escape_control(data: bytes) -> bytes:
+    """Control characters as xlsxwriter writes them (_xHHHH_; a literal _xHHHH_ escaped)."""
+    clean = len(data.translate(None, _CONTROL_BYTES)) == len(data)
+    if clean and b"_x" not in data and not any(n in data for n in _NONCHARACTERS):
+        return data
+    xml = data.decode("utf-8")
+    xml = re.sub("(_x[0-9a-fA-F]{4}_)", r"_x005F\1", xml)
+    xml = re.sub("([\x00-\x08\x0b-\x1f])", lambda m: f"_x{ord(m.group(1)):04X}_", xml)
+    return xml.replace("\ufffe", "_xFFFE_").replace("\uffff", "_xFFFF_").encode("utf-8")
+
+
+async def _title(source: Source, consultation_id: int) -> str:
+    title = (
+        await source.execute(select(Consultation.title).where(Consultation.id == consultation_id))
+    ).scalar()
+    if title is None:
+        raise LookupError(consultation_id)
+    return str(title)
 
 
 async def _cell_id(source: Source, cell_code: str | None) -> int | None:
@@ -154,145 +206,54 @@ async def _cell_id(source: Source, cell_code: str | None) -> int | None:
     return int(cell_id)
 
 
+def _dialect(source: Source) -> str:
+    bind = source.bind if isinstance(source, AsyncSession) else source
+    if bind is None:
+        raise RuntimeError("export from a session bound to no engine")
+    return str(bind.dialect.name)
+
+
 async def _rows(
     source: Source,
     consultation_id: int,
     cell_code: str | None,
     anonymous: bool,
     tz: tzinfo,
-    safe: Callable[[str], str],
-) -> AsyncIterator[list[list[str]]]:
-    """Export rows, formatted, in batches straight off the cursor; `safe` guards free text."""
-    title = (
-        await source.execute(select(Consultation.title).where(Consultation.id == consultation_id))
-    ).scalar()
-    if title is None:
-        raise LookupError(consultation_id)
-    head = safe(title)
+    head: str,
+    fmt: RowFormat,
+) -> AsyncIterator[Sequence[Any]]:
+    """Rows as `fmt` writes them (one string each), in batches straight off the cursor."""
     cell_id = await _cell_id(source, cell_code)
-    stmt = _query(consultation_id, cell_id, anonymous).execution_options(yield_per=BATCH)
-    result = await source.stream(stmt)
-    yes, no = strings.EXPORT_YES, strings.EXPORT_NO
-    kinds = {0: strings.EXPORT_KIND_CELL, 1: strings.EXPORT_KIND_MEMBER}
-    async for partition in result.partitions(BATCH):
-        # Positional unpacking: named access on a million Rows costs seconds.
-        yield [
-            [
-                head,
-                str(position),
-                safe(number),
-                safe(section),
-                safe(org),
-                safe(code),
-                safe(cell),
-                kinds[kind],
-                safe(name) if name else "",
-                safe(choice) if choice else "",
-                safe(text) if text else "",
-                yes if submitted else no,
-                _iso(created, tz),
-                _iso(updated, tz),
-                safe(passages) if passages else "",
-                paragraphs or "",
-                safe(proposals) if proposals else "",
-            ]
-            for (
-                org,
-                code,
-                cell,
-                position,
-                number,
-                section,
-                kind,
-                name,
-                _who,
-                choice,
-                text,
-                submitted,
-                created,
-                updated,
-                passages,
-                paragraphs,
-                proposals,
-            ) in partition
-        ]
+    stmt = formatted_rows(consultation_id, cell_id, anonymous, head, zone_spans(tz), fmt,
+                          _dialect(source)).execution_options(yield_per=BATCH)
+    # Core, not the session: the ORM's row loading would cost a tenth of the export.
+    connection = await source.connection() if isinstance(source, AsyncSession) else source
+    result = await connection.stream(stmt)
+    # The next batch is fetched (in the driver's thread, or over the network) while this
+    # one is written.
+    following = asyncio.ensure_future(result.fetchmany(BATCH))
+    try:
+        while batch := await following:
+            following = asyncio.ensure_future(result.fetchmany(BATCH))
+            await asyncio.sleep(0)  # let the fetch start before the writing holds the loop
+            yield batch
+    finally:
+        if not following.done():
+            following.cancel()
+        await result.close()
 
 
-def _iso(moment: datetime, tz: tzinfo) -> str:
-    return moment.astimezone(tz).isoformat(timespec="seconds")
-
-
-def _query(consultation_id: int, cell_id: int | None, anonymous: bool) -> Select[Any]:
-    """Members' comments and cells' opinions as one ordered stream."""
-    in_force = and_(CellSubmission.id.is_not(None), CellSubmission.reopened_at.is_(None))
-    submitted = case((in_force, 1), else_=0).label("submitted")
-    submission = and_(
-        CellSubmission.cell_id == Cell.id, CellSubmission.consultation_id == consultation_id
-    )
-    place = (Organization.name.label("org"), Cell.code.label("code"), Cell.name.label("cell"))
-    members = (
-        select(
-            *place,
-            Section.position.label("position"),
-            Section.number.label("number"),
-            Section.title.label("title"),
-            literal(1).label("kind"),
-            (literal("") if anonymous else Member.full_name).label("name"),
-            (Comment.id if anonymous else Member.id).label("who"),
-            Comment.choice.label("choice"),
-            Comment.text.label("text"),
-            submitted,
-            Comment.created_at.label("created"),
-            Comment.updated_at.label("updated"),
-            Comment.passages.label("passages"),
-            Comment.paragraphs.label("paragraphs"),
-            Comment.proposals.label("proposals"),
-        )
-        .select_from(Comment)
-        .join(Section, Section.id == Comment.section_id)
-        .join(Member, Member.id == Comment.member_id)
-        .join(Cell, Cell.id == Comment.cell_id)
-        .join(Organization, Organization.id == Cell.organization_id)
-        .outerjoin(CellSubmission, submission)
-        .where(
-            Comment.consultation_id == consultation_id,
-            or_(Comment.choice.is_not(None), Comment.text != "", Comment.proposals != ""),
-        )
-    )
-    opinions = (
-        select(
-            *place,
-            Section.position,
-            Section.number,
-            Section.title,
-            literal(0),
-            literal(""),
-            CellOpinion.id,
-            null(),
-            CellOpinion.text,
-            submitted,
-            CellOpinion.created_at,
-            CellOpinion.updated_at,
-            literal(""),
-            literal(""),
-            literal(""),
-        )
-        .select_from(CellOpinion)
-        .join(Section, Section.id == CellOpinion.section_id)
-        .join(Cell, Cell.id == CellOpinion.cell_id)
-        .join(Organization, Organization.id == Cell.organization_id)
-        .outerjoin(CellSubmission, submission)
-        .where(CellOpinion.consultation_id == consultation_id, CellOpinion.text != "")
-    )
-    if cell_id is not None:
-        members = members.where(Comment.cell_id == cell_id)
-        opinions = opinions.where(CellOpinion.cell_id == cell_id)
-    rows = union_all(members, opinions).subquery()
-    c = rows.c
-    then: Sequence[Any] = (
-        (func.coalesce(c.choice, ""), c.text, c.who) if anonymous else (c.name, c.who)
-    )
-    return select(rows).order_by(c.org, c.code, c.position, c.kind, *then)
+async def rows(
+    source: Source, consultation_id: int, cell_code: str | None = None, anonymous: bool = False,
+    *, tz: tzinfo = DEFAULT_TZ,
+) -> AsyncIterator[list[str]]:
+    """The export's rows as fields, in its order: what the web console lists and counts.
+    Read back from the CSV lines themselves, so the two can never disagree."""
+    fmt = CsvRow(_dialect(source))
+    head = fmt.constant(neutralise(await _title(source, consultation_id)))
+    async for batch in _rows(source, consultation_id, cell_code, anonymous, tz, head, fmt):
+        for fields in csv.reader([line for (line,) in batch]):
+            yield fields
 
 
 async def _summary_sheet(

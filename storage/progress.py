@@ -1,12 +1,12 @@
 """What a secretary and the Office see: who has replied, to what, cell by cell.
 
-Every figure is one aggregate query; nothing loops over members in Python. At
-100,000 members the indexes that carry these queries are: ix_member_cell_id (a
-cell's roster, members per cell), uq_progress_member_id_consultation_id (a
-member's progress), uq_comment_member_id_section_id (has a member commented:
-member_id is its prefix), ix_comment_cell_section (a cell's tallies by section),
-ix_identity_member_id (can the bot reach a member) and
-uq_cell_submission_consultation_id_cell_id. No further index is needed.
+A cell's views are aggregate queries over that cell alone, carried by ix_member_cell_id,
+the progress and comment unique keys, ix_comment_cell_section and ix_identity_member_id.
+The Office's overview and totals would be an aggregate over the whole roster, so they read
+counters instead (cell_progress, consultation_progress: kept by database triggers in the
+same transaction as each change, storage/progress_counters.py), a page in the order of
+ix_cell_progress_attention: the same cost at a thousand members as at millions. `recount`
+is the slow aggregate they must equal; `rebuild_counters` repairs them from it.
 """
 
 from __future__ import annotations
@@ -15,13 +15,27 @@ import enum
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Float, Subquery, and_, case, cast, exists, func, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Float,
+    Subquery,
+    and_,
+    case,
+    cast,
+    exists,
+    func,
+    or_,
+    select,
+    text,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import (
     Cell,
+    CellProgress,
     CellSubmission,
     Comment,
+    ConsultationProgress,
     Identity,
     Member,
     Organization,
@@ -29,6 +43,7 @@ from storage.models import (
     Role,
     Section,
 )
+from storage.progress_counters import recount_sql
 
 
 class Status(enum.StrEnum):
@@ -169,16 +184,87 @@ async def overview(
     consultation_id: int,
     *,
     cell_code: str | None = None,
+    organization: str | None = None,
     offset: int = 0,
     limit: int | None = None,
 ) -> list[CellRow]:
-    """Every cell, those needing attention first: not submitted, then lowest share finished."""
+    """Every cell (or one organization's), those needing attention first: not submitted,
+    then lowest share finished.
+
+    Read from the counters (cell_progress) in the order of their index, so a page costs
+    the same at a thousand members as at millions."""
+    order = (CellProgress.submitted, CellProgress.share, CellProgress.organization,
+             CellProgress.cell_code)
+    # The page is chosen from the index alone; only its rows are joined to their cell.
+    page = (
+        select(CellProgress)
+        .where(CellProgress.consultation_id == consultation_id)
+        .order_by(*order)
+        .offset(offset)
+        .limit(limit)
+    )
+    if cell_code is not None:
+        page = page.where(CellProgress.cell_code == cell_code)
+    if organization is not None:  # by ix_cell_progress_organization, then sorted
+        page = page.where(CellProgress.organization == organization)
+    counts = page.subquery()
+    c = counts.c
+    stmt = (
+        select(
+            c.organization,
+            c.cell_id,
+            c.cell_code,
+            Cell.name,
+            c.members,
+            c.finished,
+            c.started,
+            CellSubmission.submitted_at,
+            CellSubmission.reopened_at,
+        )
+        .join(Cell, Cell.id == c.cell_id)
+        .outerjoin(
+            CellSubmission,
+            and_(
+                CellSubmission.cell_id == c.cell_id,
+                CellSubmission.consultation_id == consultation_id,
+            ),
+        )
+        .order_by(c.submitted, c.share, c.organization, c.cell_code)
+    )
+    result = await session.execute(stmt)
+    return [
+        CellRow(org, cell_id, code, name, int(t), int(f), int(s), None if reopened else at)
+        for org, cell_id, code, name, t, f, s, at, reopened in result
+    ]
+
+
+async def totals(session: AsyncSession, consultation_id: int) -> Totals:
+    """The whole bloc at once: cells, cells submitted, members finished and started."""
+    row = (
+        await session.execute(
+            select(
+                ConsultationProgress.cells,
+                ConsultationProgress.cells_submitted,
+                ConsultationProgress.members,
+                ConsultationProgress.finished,
+                ConsultationProgress.started,
+            ).where(ConsultationProgress.consultation_id == consultation_id)
+        )
+    ).one_or_none()
+    if row is None:
+        return Totals(0, 0, 0, 0, 0)
+    return Totals(*(int(figure) for figure in row))
+
+
+async def recount(session: AsyncSession, consultation_id: int) -> list[CellRow]:
+    """Every cell counted from the roster itself, the slow way (one pass over every member):
+    what the counters must equal. Ordered as `overview`."""
     counts = _per_cell(consultation_id)
     total = func.coalesce(counts.c.total, 0)
     finished = func.coalesce(counts.c.finished, 0)
     submitted = and_(CellSubmission.id.is_not(None), CellSubmission.reopened_at.is_(None))
     share = case((total == 0, 1.0), else_=cast(finished, Float) / total)
-    stmt = (
+    result = await session.execute(
         select(
             Organization.name,
             Cell.id,
@@ -200,43 +286,18 @@ async def overview(
             ),
         )
         .order_by(case((submitted, 1), else_=0), share, Organization.name, Cell.code)
-        .offset(offset)
-        .limit(limit)
     )
-    if cell_code is not None:
-        stmt = stmt.where(Cell.code == cell_code)
-    result = await session.execute(stmt)
     return [
         CellRow(org, cell_id, code, name, int(t), int(f), int(s), None if reopened else at)
         for org, cell_id, code, name, t, f, s, at, reopened in result
     ]
 
 
-async def totals(session: AsyncSession, consultation_id: int) -> Totals:
-    """The whole bloc at once: cells, cells submitted, members finished and started."""
-    counts = _per_cell(consultation_id)
-    members = await session.execute(
-        select(
-            func.coalesce(func.sum(counts.c.total), 0),
-            func.coalesce(func.sum(counts.c.finished), 0),
-            func.coalesce(func.sum(counts.c.started), 0),
-        )
-    )
-    m_total, m_finished, m_started = members.one()
-    cells = await session.execute(
-        select(
-            func.count(Cell.id),
-            func.count(CellSubmission.id).filter(CellSubmission.reopened_at.is_(None)),
-        ).outerjoin(
-            CellSubmission,
-            and_(
-                CellSubmission.cell_id == Cell.id,
-                CellSubmission.consultation_id == consultation_id,
-            ),
-        )
-    )
-    c_total, c_submitted = cells.one()
-    return Totals(int(c_total), int(c_submitted), int(m_total), int(m_finished), int(m_started))
+async def rebuild_counters(session: AsyncSession, consultation_id: int | None = None) -> None:
+    """Recount the overview's counters from the roster (one round, or every round): after a
+    bulk load with the triggers off, or to repair. The caller commits."""
+    for statement in recount_sql(consultation_id):
+        await session.execute(text(statement))
 
 
 async def cell_by_code(session: AsyncSession, code: str) -> Cell | None:

@@ -14,7 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from content import strings
 from storage import compilation
-from storage.exports import DEFAULT_TZ, _cell_text
+from storage.export_rows import cell_text as _cell_text
+from storage.exports import DEFAULT_TZ
 
 WIDTHS = (8, 8, 40, 8, 14, 80, 8, 50, 40, 40, 18, 60, 20, 20, 6)
 WRAPPED = {2, 5, 7, 8, 9, 11}

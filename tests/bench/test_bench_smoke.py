@@ -12,7 +12,7 @@ TOY = [
     "--members", "100", "--updates", "20", "--warmup", "5", "--paced-seconds", "0.5",
     "--statement-members", "2", "--no-profile",
     "--no-postgres", "--reminder-sizes", "10", "--reminder-window-sizes", "40", "--window", "0.5",
-    "--export-sizes", "200", "--growth-sizes", "200", "--in-process",
+    "--export-sizes", "200", "--growth-sizes", "200", "--memory-updates", "20", "--in-process",
 ]
 
 
@@ -31,7 +31,8 @@ def test_every_benchmark_produces_figures(tmp_path: Path) -> None:
     assert {(e.kind, e.rows) for e in results.exports} == {("csv", 201), ("xlsx", 201)}
     assert results.growth[0].members == 200 and results.growth[0].office_ms > 0
     assert results.plans
+    assert results.memory is not None and results.memory.after_mb > 0
     text = output.read_text(encoding="utf-8")
     for heading in ("## Machine", "## Targets", "## 1. Updates", "## 2. Reminder fan-out",
-                    "## 3. Export", "## 4. Growth"):
+                    "## 3. Export", "## 4. Growth", "## 5. Memory"):
         assert heading in text
