@@ -106,7 +106,7 @@ LINK = {"url": "https://baochinhphu.vn/bai-viet-1.htm", "title": "Nghị quyết
 
 
 @pytest.mark.parametrize(
-    "shared",
+    "preview",
     [
         event(links=[LINK]),
         event(text=None, links=[LINK]),
@@ -115,8 +115,8 @@ LINK = {"url": "https://baochinhphu.vn/bai-viet-1.htm", "title": "Nghị quyết
         {"message": event(links=[LINK])["message"]},  # no event_name: told by the fields
     ],
 )
-def test_a_link_preview_without_text_is_read_as_a_shared_link(shared: dict[str, Any]) -> None:
-    inbound = to_inbound(shared)
+def test_a_link_preview_without_text_is_read_as_a_shared_link(preview: dict[str, Any]) -> None:
+    inbound = to_inbound(preview)
 
     assert inbound is not None and inbound.kind is Kind.SHARED
     assert inbound.text == f"{LINK['title']}\n{LINK['url']}"
