@@ -70,8 +70,9 @@ async def pending(ctx: Context) -> list[Outgoing] | None:
     said = ctx.inbound.text.strip()
     word = typed.plain(said)
     if waiting == STANCE_TEXT:
-        if (said.isdigit() and len(said) <= 3) or await typed.action(ctx, word) is not None:
-            return None  # a numbered choice or a typed word: not the optional comment
+        if ctx.inbound.reply_to_message_id or (said.isdigit() and len(said) <= 3) or (
+                await typed.action(ctx, word) is not None):
+            return None  # a reply to a page, a numbered choice or a typed word: not the comment
         return await _stance_text(ctx, said)
     if word in strings.CANCEL_WORDS:
         secretary.forget_pending(ctx)

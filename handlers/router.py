@@ -96,11 +96,20 @@ async def command(ctx: Context) -> list[Outgoing]:
     return fallback.unknown_command(ctx)
 
 
+def _typed_word(ctx: Context, said: str) -> bool:
+    """What a reply to a page still means as typed: a word that stands for a button, a
+    secretary's pending opinion, or «đoạn N: …» (its own paragraph wins over the page)."""
+    word = fold(said)
+    return (word in WORDS or roles.word_action(ctx, word) is not None
+            or secretary.awaiting_opinion(ctx) is not None
+            or precise.paragraph_comment(said) is not None)
+
+
 async def text(ctx: Context) -> list[Outgoing]:
     said = ctx.inbound.text.strip()
     if fold(said) not in WORDS and (answer := await proposals.pending(ctx)) is not None:
         return answer  # a step of a proposal (or the stance's comment) asked for just before
-    if ctx.inbound.reply_to_message_id and secretary.awaiting_opinion(ctx) is None:
+    if ctx.inbound.reply_to_message_id and not _typed_word(ctx, said):
         return await precise.on_reply(ctx)  # a reply to one of our messages: that page
     menu = (ctx.identity.last_menu if ctx.identity else None) or []
     if not ctx.caps.buttons and said.isdigit() and len(said) <= 3 and menu:

@@ -47,6 +47,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from content import strings
 from storage.export_rows import (
+    FORMULA_STARTS,
     CsvRow,
     RowFormat,
     XlsxRow,
@@ -64,6 +65,7 @@ DEFAULT_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 WIDTHS = (30, 8, 10, 40, 30, 10, 30, 10, 25, 26, 80, 10, 26, 26, 60, 10, 60)  # per column
 COLUMNS = (*strings.EXPORT_COLUMNS, *strings.EXPORT_PRECISE_COLUMNS)
 TEXT_COLUMN = 10  # comment text: wrapped
+WRAPPED = (TEXT_COLUMN, 14, 16)  # and the passages and the proposals
 EXCEL_ROWS = 1_048_576  # a worksheet holds no more, its header included
 DATA_SHEET = "xl/worksheets/sheet1.xml"
 # What xlsxwriter would escape in a cell (control characters as _xHHHH_, and a literal
@@ -159,7 +161,7 @@ def _workbook(target: BinaryIO) -> tuple[Any, Any, Any]:
     wrapped = book.add_format({"valign": "top", "text_wrap": True})
     sheet = book.add_worksheet(strings.EXPORT_SHEET)
     for column, width in enumerate(WIDTHS):
-        sheet.set_column(column, column, width, wrapped if column == TEXT_COLUMN else top)
+        sheet.set_column(column, column, width, wrapped if column in WRAPPED else top)
     sheet.freeze_panes(1, 0)
     for column, header in enumerate(COLUMNS):
         sheet.write_string(0, column, header, bold)
@@ -253,7 +255,12 @@ async def rows(
     head = fmt.constant(neutralise(await _title(source, consultation_id)))
     async for batch in _rows(source, consultation_id, cell_code, anonymous, tz, head, fmt):
         for fields in csv.reader([line for (line,) in batch]):
-            yield fields
+            yield [_unguarded(field) for field in fields]
+
+
+def _unguarded(field: str) -> str:
+    """The text as stored: the file's formula guard (a leading apostrophe) taken off."""
+    return field[1:] if field[:1] == "'" and field[1:2] in FORMULA_STARTS else field
 
 
 async def _summary_sheet(

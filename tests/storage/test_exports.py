@@ -13,12 +13,14 @@ import pytest
 import xlsxwriter
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot.engine import ConversationEngine
 from content import strings
 from storage import exports, submissions
 from storage.exports import export_csv, export_xlsx
 from storage.uow import UnitOfWork
 from tests.conftest import TZ, Bloc
 from tests.support import fill
+from tests.support.chat import Chat
 from tests.support.clock import FakeClock
 
 TRICKY = [
@@ -265,3 +267,21 @@ async def test_xlsx_cells_read_as_xlsxwriter_would_write_them(
     # xlsxwriter would pass "<r>…</r>" through as rich-text markup and lose it; we keep it.
     assert texts[1] == "<r>not rich</r>" and expected[1] == ""
     assert texts[:1] + texts[2:] == expected[:1] + expected[2:]
+
+
+async def test_the_consoles_rows_show_the_text_without_the_files_formula_guard(
+    engine: ConversationEngine, sessions: async_sessionmaker[AsyncSession], bloc: Bloc,
+) -> None:
+    """Vietnamese comments often start with "- ": the CSV guards them with an apostrophe
+    (Excel would run them), the console shows them as written."""
+    member = Chat(engine, user_id="3001")
+    await member.say("11112222")
+    await member.tap("Bắt đầu")
+    await member.say("- bổ sung số liệu\n- làm rõ chỉ tiêu")
+    async with sessions() as session:
+        listed = [row async for row in exports.rows(session, bloc.consultation.id)]
+        out = io.BytesIO()
+        await exports.export_csv(session, out, bloc.consultation.id)
+
+    assert [row[10] for row in listed] == ["- bổ sung số liệu\n- làm rõ chỉ tiêu"]
+    assert "\"'- bổ sung số liệu" in out.getvalue().decode("utf-8-sig")

@@ -15,7 +15,7 @@ from web.render import Console, render
 
 PAGE_SIZE = 50
 # Columns of storage.exports rows.
-POSITION, ORGANIZATION, CODE, CHOICE, TEXT = 1, 4, 5, 9, 10
+POSITION, ORGANIZATION, CODE, CHOICE, TEXT, PASSAGES, PROPOSALS = 1, 4, 5, 9, 10, 14, 16
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,8 @@ class Filters:
             return False
         if self.choice and row[CHOICE] != self.choice:
             return False
-        return not folded_q or folded_q in fold(row[TEXT])
+        return not folded_q or any(folded_q in fold(row[column])
+                                   for column in (TEXT, PASSAGES, PROPOSALS))
 
     def query(self, **change: str | int) -> str:
         values = {k: v for k, v in vars(self).items() if v} | {k: v for k, v in change.items() if v}

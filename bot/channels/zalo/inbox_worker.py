@@ -8,7 +8,13 @@ import logging
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from bot.channels.base import Receiver, backoff, save_in_order, sleep_or_stop
+from bot.channels.base import (
+    Receiver,
+    StorageUnavailable,
+    backoff,
+    save_in_order,
+    sleep_or_stop,
+)
 from bot.inbox import Inbox
 
 if TYPE_CHECKING:
@@ -40,14 +46,26 @@ async def drain_inbox(
             failures = 0
             await inbox.wait(stop, IDLE_POLL)
             continue
-        done, received = [], []
+        done: list[int] = []
+        received = []
+        retry: set[int] = set()
         for row in kept:
-            events = await channel.read_all([json.loads(row.raw)], receiver)
+            try:
+                events = await channel.read_all([json.loads(row.raw)], receiver)
+            except StorageUnavailable:  # parking it needs the database too: keep it
+                retry.add(row.id)
+                continue
+            except Exception as error:  # noqa: BLE001 - never take the whole bot down
+                log.error("zalo inbox: event %d could not be handled (%s); dropped",
+                          row.id, type(error).__name__)
+                done.append(row.id)
+                continue
             if events:
                 received.append(replace(events[0], position=row.id))
             else:
                 done.append(row.id)  # parked as a dead letter, or nothing for the bot
         unsaved = {event.position for event in await save_in_order(receiver, received)}
+        unsaved |= retry
         done += [event.position for event in received if event.position not in unsaved]
         try:
             await inbox.settle(done, sorted(unsaved))

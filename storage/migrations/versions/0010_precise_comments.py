@@ -87,7 +87,7 @@ def upgrade() -> None:
                                 name=op.f("fk_document_stance_cell_id_cell")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_document_stance")),
         sa.UniqueConstraint("member_id", "consultation_id",
-                            name=op.f("uq_document_stance_member_id")),
+                            name=op.f("uq_document_stance_member_id_consultation_id")),
     )
 
 
