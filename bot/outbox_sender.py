@@ -14,11 +14,10 @@ import logging
 from collections import deque
 from collections.abc import Sequence
 from datetime import datetime, timedelta, tzinfo
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.channels.base import Channel, ChatUnreachable, Undeliverable, backoff
+from bot.channels.base import Channel, ChatUnreachable, Undeliverable, backoff, sleep_or_stop
 from bot.clock import Clock
 from bot.outbox import reply_from_json
 from content import strings
@@ -139,7 +138,7 @@ class OutboxSender:
                     failures += 1
                     log.warning("outbox %s: database error (%s); trying again", self.name,
                                 type(error).__name__)
-                    await _wait(stopping, backoff(failures, cap=30))
+                    await sleep_or_stop(stop, backoff(failures, cap=30))
                     continue
                 failures = 0
                 for message in claimed:
@@ -333,7 +332,3 @@ class OutboxSender:
                 await self._release(queued, None)
             except Exception:  # noqa: BLE001 - their leases run out on their own
                 log.warning("outbox: %d queued messages not handed back", len(queued))
-
-
-async def _wait(stopping: asyncio.Future[Any], seconds: float) -> None:
-    await asyncio.wait({stopping}, timeout=seconds)

@@ -281,7 +281,7 @@ class Reminders:
                 await asyncio.shield(self._settle([person.row_id], status))
             if not isinstance(error, Exception):
                 raise
-            log.warning("reminder to member %s not sent: %r", person.member_id, error)
+            log.warning("reminder to member %s not sent: %s", person.member_id, type(error).__name__)
             return "failed"
         if not claimed:
             return "later"  # no configured channel reaches them now

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.db import insert_for
 from storage.models import (
     Comment,
     CommentGroup,
@@ -79,9 +79,8 @@ async def record(
     call recorded (another worker telling the same comment at once records it, not us)."""
     if not outcomes:
         return set()
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     result = await session.execute(
-        dialect.insert(OutcomeNotice)
+        insert_for(session, OutcomeNotice)
         .values([{"comment_id": o.comment_id, "member_id": o.member_id,
                   "decision_id": o.decision_id, "reached": o.member_id in reached,
                   "queued_at": now} for o in outcomes])

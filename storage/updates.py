@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.db import insert_for
 from storage.models import HandledUpdate
 
 
@@ -15,9 +15,8 @@ async def first_time(session: AsyncSession, key: str, now: datetime) -> bool:
 
     On PostgreSQL a second worker handling the same update waits here for the first
     one's transaction, then finds the key and drops its copy."""
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     result = await session.execute(
-        dialect.insert(HandledUpdate)
+        insert_for(session, HandledUpdate)
         .values(key=key, handled_at=now)
         .on_conflict_do_nothing(index_elements=["key"])
     )
