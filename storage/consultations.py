@@ -15,7 +15,7 @@ from content import strings
 from content.draft_parser import ParsedDraft
 from storage import audit
 from storage.audit import AuditAction
-from storage.models import Consultation, Member, Progress, Section
+from storage.models import Consultation, DraftVersion, Member, Progress, Section
 
 DEFAULT_REMINDERS: list[dict[str, Any]] = [
     {"days_before": 3, "at": "08:00"},
@@ -35,11 +35,14 @@ async def create_consultation(
     choices: Sequence[dict[str, Any]] | None = None,
     reminders: Sequence[dict[str, Any]] | None = None,
     by: Member | None = None,
+    label: str = "",
 ) -> Consultation:
     """A new round of comments; it becomes the current one (recorded in the audit log)."""
     if not draft.sections:
         raise ValueError("the draft has no sections to comment on")
     consultation = Consultation(
+        round_id=0,  # its own id, once it has one: the round's first document
+        version=1,
         title=title,
         deadline=deadline,
         choices=list(choices or strings.DEFAULT_CHOICES),
@@ -53,10 +56,14 @@ async def create_consultation(
     )
     session.add(consultation)
     await session.flush()
+    consultation.round_id = consultation.id
+    session.add(DraftVersion(consultation_id=consultation.id, version=1, label=label,
+                             source_name=source_name, loaded_at=now))
     for position, part in enumerate(draft.sections, start=1):
         session.add(
             Section(
                 consultation_id=consultation.id,
+                version=1,
                 position=position,
                 key=part.key,
                 number=part.number,
@@ -126,18 +133,28 @@ class _Draft:
     by_id: dict[int, Section]
 
 
-# Per database engine (tests run many databases in one process), per consultation id.
-# Sections are immutable rows, so there is nothing to invalidate: a new draft is a new
-# consultation with new ids. Bounded by the number of rounds ever opened.
-_drafts: WeakKeyDictionary[Any, dict[int, _Draft]] = WeakKeyDictionary()
+# Per database engine (tests run many databases in one process), per consultation id
+# and version. Sections are immutable rows, so there is nothing to invalidate: a next
+# version is new rows under a new version number, read from the consultation row every
+# unit of work reads anyway. Bounded by the documents and versions ever loaded.
+_drafts: WeakKeyDictionary[Any, dict[tuple[int, int], _Draft]] = WeakKeyDictionary()
+
+
+async def _version(session: AsyncSession, consultation_id: int) -> int:
+    """The document's newest version: no query when its row is already in the session
+    (the hot path loaded it with the identity)."""
+    consultation = await session.get(Consultation, consultation_id)
+    return consultation.version if consultation is not None else 1
 
 
 async def _draft(session: AsyncSession, consultation_id: int) -> _Draft:
     cache = _drafts.setdefault(session.get_bind(), {})
-    draft = cache.get(consultation_id)
+    version = await _version(session, consultation_id)
+    draft = cache.get((consultation_id, version))
     if draft is None:
         result = await session.execute(
-            select(Section).where(Section.consultation_id == consultation_id)
+            select(Section).where(Section.consultation_id == consultation_id,
+                                  Section.version == version)
             .order_by(Section.position)
         )
         sections = tuple(result.scalars())
@@ -145,7 +162,7 @@ async def _draft(session: AsyncSession, consultation_id: int) -> _Draft:
             session.expunge(section)  # shared by every later unit of work, read-only
         draft = _Draft(sections, {s.id: s for s in sections})
         if sections:  # a round being created in this very transaction is not cached
-            cache[consultation_id] = draft
+            cache[(consultation_id, version)] = draft
     return draft
 
 

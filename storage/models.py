@@ -91,11 +91,25 @@ def _role_type() -> Enum:
 
 
 class Consultation(Base):
-    """One round of comments on one draft."""
+    """One document of a round of comments, in its newest version.
+
+    A round may send several documents (the political report, the review report, the
+    upper level's drafts): each is a Consultation, and they share `round_id` (the id of
+    the round's first document) and its deadline, reminders and choices. Progress,
+    counters and comments are per document; "the round" is the documents with one
+    round_id. A next version of the draft (lần 5 after lần 4) stays the same Consultation:
+    its sections are new rows with the next `version`, and comments stay on the section
+    rows they were made on.
+    """
 
     __tablename__ = "consultation"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # Not a foreign key: SQLite cannot add one to a table kept by triggers without copying it.
+    round_id: Mapped[int] = mapped_column(Integer, index=True, server_default="0")
+    # The document's short name for the member's menu ("Báo cáo chính trị"); "" = the title.
+    document: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")  # newest
     title: Mapped[str] = mapped_column(String(500))
     deadline: Mapped[datetime]
     # [{"label": "Nhất trí", "asks_text": false}, ...] in the order shown.
@@ -115,18 +129,43 @@ class Consultation(Base):
         back_populates="consultation", order_by="Section.position"
     )
 
+    @property
+    def name(self) -> str:
+        """What the member's document menu calls it."""
+        return self.document or self.title
+
+
+class DraftVersion(Base):
+    """A version of a document's draft as loaded («Dự thảo lần 4», then «lần 5»)."""
+
+    __tablename__ = "draft_version"
+
+    consultation_id: Mapped[int] = mapped_column(
+        ForeignKey("consultation.id", ondelete="CASCADE"), primary_key=True
+    )
+    version: Mapped[int] = mapped_column(Integer, primary_key=True)
+    label: Mapped[str] = mapped_column(String(200), default="")  # as the Office named it
+    source_name: Mapped[str] = mapped_column(String(500), default="")
+    loaded_at: Mapped[datetime]
+
 
 class Section(Base):
-    """A commentable unit of the draft, in reading order."""
+    """A commentable unit of the draft, in reading order, in one version of it."""
 
     __tablename__ = "section"
     __table_args__ = (
-        UniqueConstraint("consultation_id", "position"),
-        UniqueConstraint("consultation_id", "key"),
+        UniqueConstraint("consultation_id", "version", "position"),
+        UniqueConstraint("consultation_id", "version", "key"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     consultation_id: Mapped[int] = mapped_column(ForeignKey("consultation.id", ondelete="CASCADE"))
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    # The section of the version before that this one was matched to (number, heading,
+    # text similarity); None: new in this version, or the first version.
+    previous_id: Mapped[int | None] = mapped_column(
+        ForeignKey("section.id", ondelete="SET NULL"), index=True
+    )
     position: Mapped[int] = mapped_column(Integer)  # 1-based reading order
     key: Mapped[str] = mapped_column(String(100))  # position in the draft tree
     number: Mapped[str] = mapped_column(String(50))  # as printed
@@ -196,6 +235,11 @@ class Identity(Base):
     last_seen_at: Mapped[datetime]
     # Button data of the last choices shown, for channels that answer by number.
     last_menu: Mapped[list[Any] | None]
+    # The document of the round this chat is reading, when the round has several;
+    # None (or a document of an older round): ask, or the only one.
+    document_id: Mapped[int | None] = mapped_column(
+        ForeignKey("consultation.id", ondelete="SET NULL")
+    )
     # What the next typed text in this chat is for when it is not the member's own
     # comment: "opinion:<section id>" = a secretary writing the cell's opinion.
     awaiting: Mapped[str | None] = mapped_column(String(60))

@@ -9,6 +9,7 @@ from alembic import context
 from sqlalchemy.engine import Connection
 
 from storage.db import create_engine
+from storage.migrate import in_one_transaction
 from storage.models import Base
 
 target_metadata = Base.metadata
@@ -31,8 +32,8 @@ async def run_online() -> None:
         # The `alembic` command line: the same variable the bot reads (bot/config.py).
         url = os.environ.get("DATABASE_URL", "sqlite+aiosqlite:///data/gopy.db")
     engine = create_engine(url)
-    async with engine.begin() as conn:
-        await conn.run_sync(run_with)
+    async with engine.connect() as conn:
+        await in_one_transaction(conn, run_with)
     await engine.dispose()
 
 
