@@ -153,6 +153,25 @@ MEMBER_LOCKED = (
 
 ROLE_MENU = "Đồng chí xem tiến độ và tổng hợp ý kiến bằng nút dưới đây."
 
+# A round of several documents (the political report, the review report, …): the menu.
+DOCUMENTS_INTRO = (
+    "📚 Đợt lấy ý kiến này gồm {count} văn bản. Xin đồng chí chọn văn bản để đọc và góp ý; "
+    "góp ý xong văn bản nào thì bấm «Hoàn thành» cho văn bản đó.\n"
+    "Hạn chót: {deadline}."
+)
+DOCUMENTS_LEFT = "📚 Đồng chí còn {left}/{count} văn bản chưa hoàn thành. Xin chọn văn bản để góp ý tiếp:"
+DOCUMENTS_ALL_DONE = (
+    "🎉 Đồng chí đã hoàn thành góp ý cả {count} văn bản của đợt này. Xin cảm ơn đồng chí."
+)
+DOCUMENT_NOT_IN_ROUND = (
+    "Văn bản này không thuộc đợt lấy ý kiến hiện nay (tin nhắn cũ). "
+    "Xin chọn một văn bản trong danh sách dưới đây."
+)
+BTN_DOCUMENT = "📄 {name} — {answered}/{count} mục"
+BTN_DOCUMENT_DONE = "✅ {name} — đã xong"
+BTN_DOCUMENTS = "📚 Chọn văn bản khác"
+ROUND_CLOSED_NO_ADD = "Đợt lấy ý kiến đã kết thúc, không thêm văn bản được nữa."
+
 # ---- Cell secretary -------------------------------------------------------
 
 BTN_CELL_PROGRESS = "👥 Tiến độ chi bộ"

@@ -7,15 +7,17 @@ from dataclasses import replace
 
 from content import strings
 from content.text import shorten
-from handlers import precise_views, roles, views
+from handlers import documents, precise_views, roles, views
 from handlers.actions import (
     AskClear,
     Choose,
     Clear,
     Confirm,
     Contents,
+    Documents,
     Finish,
     NextSection,
+    OpenDocument,
     OpenSection,
     PreviousSection,
     Resume,
@@ -51,11 +53,41 @@ async def resume(ctx: Context, _: Resume) -> list[Outgoing]:
 
 
 async def start(ctx: Context) -> list[Outgoing]:
-    """/start or the first message after linking: the introduction, or resume where they were."""
+    """/start or the first message after linking: the introduction, or resume where they were;
+    in a round of several documents, the menu of them unless one is part-way read."""
+    if (menu := await documents.at_start(ctx, roles.entry_rows(ctx.member))) is not None:
+        return [menu]
+    return await start_document(ctx)
+
+
+@handles(Documents)
+async def show_documents(ctx: Context, _: Documents) -> list[Outgoing]:
+    items = await documents.progress(ctx)
+    if len(items) < 2:
+        return await start_document(ctx)
+    deadline = ctx.local(_consultation(ctx).deadline)
+    text = strings.DOCUMENTS_INTRO.format(count=len(items), deadline=deadline)
+    return [documents.menu(ctx, items, text)]
+
+
+@handles(OpenDocument)
+async def open_document(ctx: Context, action: OpenDocument) -> list[Outgoing]:
+    """A document from the menu: read from where the member was in it, or its introduction.
+    A button naming a document of another round is refused and nothing changes."""
+    document = await documents.of_round(ctx, action.consultation_id)
+    if document is None:
+        items = await documents.progress(ctx)
+        return [documents.menu(ctx, items, strings.DOCUMENT_NOT_IN_ROUND)]
+    documents.read(ctx, document)
+    return await start_document(ctx)
+
+
+async def start_document(ctx: Context) -> list[Outgoing]:
+    """The document the member reads: its introduction, or resume where they were."""
     consultation = _consultation(ctx)
     count = await section_count(ctx.session, consultation.id)
     progress = await store.get_progress(ctx.session, ctx.member.id, consultation.id)
-    extra = roles.entry_rows(ctx.member)  # a secretary's or the Office's own menu
+    extra = (*await documents.switch_button(ctx), *roles.entry_rows(ctx.member))
     if progress is None:
         text = strings.INTRO.format(
             title=consultation.title,
@@ -295,11 +327,12 @@ async def confirm(ctx: Context, _: Confirm) -> list[Outgoing]:
         return refusal
     progress = await store.get_progress(ctx.session, ctx.member.id, consultation.id)
     if progress is None:
-        return await start(ctx)
+        return await start_document(ctx)
     if progress.finished_at is None:
         progress.finished_at = ctx.now
     deadline = ctx.local(consultation.deadline)
-    return [Reply(strings.FINISHED.format(deadline=deadline), buttons=(_review_or_contents(),))]
+    done = Reply(strings.FINISHED.format(deadline=deadline), buttons=(_review_or_contents(),))
+    return [done, *await documents.after_confirm(ctx)]
 
 
 def _review_or_contents() -> tuple[Button, ...]:

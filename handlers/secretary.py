@@ -46,7 +46,7 @@ async def show_progress(ctx: Context, action: ProgressPage) -> list[Outgoing]:
     sections = await list_sections(ctx.session, consultation.id)
     tallies = await progress.cell_tallies(ctx.session, consultation.id, cell.id)
     opinions = await submissions.opinions(ctx.session, consultation.id, cell.id)
-    submission = await submissions.submission_of(ctx.session, consultation.id, cell.id)
+    submission = await submissions.submission_of(ctx.session, consultation.round_id, cell.id)
     finished = sum(1 for m in members if m.status is Status.FINISHED)
     started = sum(1 for m in members if m.status is Status.STARTED)
     heading = [
