@@ -171,6 +171,8 @@ BTN_DOCUMENT = "📄 {name} — {answered}/{count} mục"
 BTN_DOCUMENT_DONE = "✅ {name} — đã xong"
 BTN_DOCUMENTS = "📚 Chọn văn bản khác"
 ROUND_CLOSED_NO_ADD = "Đợt lấy ý kiến đã kết thúc, không thêm văn bản được nữa."
+TRIAL_DOCUMENT_POLITICAL = "Báo cáo chính trị"
+TRIAL_DOCUMENT_REVIEW = "Báo cáo kiểm điểm của Ban Chấp hành"
 
 # ---- Cell secretary -------------------------------------------------------
 
@@ -332,6 +334,8 @@ HELP_REMINDERS = "Lịch nhắc trước hạn chót."
 HELP_CHAT_PHONE = "Vào thẳng với tư cách đảng viên có số này."
 HELP_DRAFT_DEADLINE = 'Hạn chót, giờ địa phương: "YYYY-MM-DD HH:MM".'
 HELP_DRAFT_TITLE = "Tên đợt lấy ý kiến."
+HELP_DRAFT_ADD = "Thêm văn bản vào đợt đang chạy (chung hạn chót, lịch nhắc) thay vì mở đợt mới."
+HELP_DRAFT_DOCUMENT = 'Tên ngắn của văn bản trong danh sách đảng viên chọn, ví dụ "Báo cáo kiểm điểm".'
 HELP_DRAFT_REMINDERS = (
     'Lịch nhắc: "3d@08:00,1d@08:00,0d@08:00" (ngày trước hạn @ giờ); "none": không nhắc.'
 )
@@ -377,6 +381,12 @@ CLI_DEADLINE_PASSED = "Hạn chót đã qua."
 CLI_CANNOT_READ = "Không đọc được {path}: {error}"
 CLI_DRAFT_ERROR = "{path}, dòng {line}: {error}"
 CLI_DRAFT_OPENED = "Đã mở đợt lấy ý kiến #{id}: {title}"
+CLI_DRAFT_ADDED = "Đã thêm văn bản #{id} vào đợt lấy ý kiến #{round}: {title}"
+CLI_ADD_SHARES_ROUND = (
+    "Văn bản thêm vào đợt đang chạy dùng chung hạn chót và lịch nhắc của đợt: "
+    "bỏ --deadline và --reminders."
+)
+CLI_DEADLINE_NEEDED = "Mở đợt lấy ý kiến mới cần --deadline \"YYYY-MM-DD HH:MM\" (hoặc --add để thêm vào đợt đang chạy)."
 CLI_DRAFT_DEADLINE = "Hạn chót: {when:%H:%M %d/%m/%Y} · {count} mục:"
 CLI_DRAFT_SECTION = "  {position:>3}. [{number}] {title}  ({chars:,} ký tự)"
 CLI_DRAFT_ISSUE = "  ! {name}, dòng {line}: {message}"
