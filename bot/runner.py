@@ -206,15 +206,15 @@ async def ensure_sample(app: App) -> None:
         if await current_consultation(uow.session) is None:
             parsed = parse_draft(SAMPLE_DRAFT.read_text(encoding="utf-8"))
             now = app.clock.now()
-            first = await create_consultation(
+            political = await create_consultation(
                 uow.session, parsed, title=parsed.title or strings.TRIAL_DRAFT_TITLE,
                 deadline=_two_weeks(now, app.settings), now=now, source_name=SAMPLE_DRAFT.name,
                 document=strings.TRIAL_DOCUMENT_POLITICAL,
             )
             review = parse_draft(SAMPLE_REVIEW.read_text(encoding="utf-8"))
             await create_consultation(
-                uow.session, review, title=review.title, deadline=first.deadline, now=now,
-                source_name=SAMPLE_REVIEW.name, joins=first,
+                uow.session, review, title=review.title, deadline=political.deadline, now=now,
+                source_name=SAMPLE_REVIEW.name, joins=political,
                 document=strings.TRIAL_DOCUMENT_REVIEW,
             )
         members = await uow.session.execute(select(func.count()).select_from(Member))

@@ -487,6 +487,11 @@ REMIND_CELL = (
 )
 REMIND_CELL_UNREACHABLE = ", {count} không liên lạc được"
 REMIND_DEADLINE = "⏰ Hạn chót: {deadline}."
+REMIND_DOCUMENTS = (
+    "Đồng chí còn {count} văn bản chưa hoàn thành góp ý:\n{names}\n"
+    "Xin đồng chí dành ít phút hoàn thành, tiếp tục từ chỗ đang dừng."
+)
+REMIND_DOCUMENT = "• {name}"
 
 CLOSED_NOTICE = (
     "⏰ Đã hết hạn góp ý dự thảo «{title}» ({deadline}).\n"
@@ -1086,5 +1091,6 @@ STANCE_SAVED = (
 STANCE_TEXT_SAVED = "✅ Đã lưu ý kiến chung về toàn văn dự thảo."
 STANCE_OFF = "Đợt này không lấy ý kiến chung về toàn văn. Không có gì thay đổi."
 EXPORT_PRECISE_COLUMNS = ("Đoạn trích dẫn", "Đoạn số", "Đề xuất sửa câu chữ")
+EXPORT_DOCUMENT_COLUMN = "Văn bản"
 REPORT_PROPOSALS_HEAD = "c) Đề xuất sửa câu chữ"
 REPORT_PROPOSAL = "{index}. Nguyên văn: «{original}». Đề nghị sửa: «{proposed}». Thay đổi: {diff}"

@@ -66,15 +66,18 @@ class CellCount:
 def _columns(
     consultation_id: int, slot: str
 ) -> tuple[ColumnElement[bool], ColumnElement[bool], ColumnElement[bool]]:
-    """(own, duty, wanted) for the member in the row, as SQL."""
-    finished = exists().where(
-        Progress.member_id == Member.id,
-        Progress.consultation_id == consultation_id,
-        Progress.finished_at.is_not(None),
-    )
+    """(own, duty, wanted) for the member in the row, as SQL. `consultation_id` is the
+    round's (its first document's): finished = confirmed every document of the round."""
+    documents = select(Consultation.id).where(Consultation.round_id == consultation_id)
+    left = select(Consultation.id).where(
+        Consultation.round_id == consultation_id,
+        not_(exists().where(Progress.member_id == Member.id,
+                            Progress.consultation_id == Consultation.id,
+                            Progress.finished_at.is_not(None)).correlate(Member, Consultation)))
+    finished = not_(exists(left))
     if slot == DEADLINE_SLOT:
         started = exists().where(
-            Progress.member_id == Member.id, Progress.consultation_id == consultation_id
+            Progress.member_id == Member.id, Progress.consultation_id.in_(documents)
         )
         own = and_(started, not_(finished))
         duty = Member.role == Role.OFFICE
