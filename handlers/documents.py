@@ -10,9 +10,9 @@ from content.text import shorten
 from handlers.actions import Documents, OpenDocument
 from handlers.context import Context
 from handlers.conversation import Button, Reply
-from storage.consultations import round_documents
+from storage.consultations import round_documents, section_by_id
 from storage.documents import DocumentProgress, member_documents
-from storage.models import Consultation
+from storage.models import Consultation, Section
 
 NAME_CHARS = 48  # a document's name on a button: whole on a small phone
 
@@ -95,3 +95,18 @@ async def of_round(ctx: Context, consultation_id: int) -> Consultation | None:
     """A document of the current round by id; None for any other (an older round's, forged)."""
     items = await progress(ctx)
     return next((i.document for i in items if i.document.id == consultation_id), None)
+
+
+async def section_of_round(ctx: Context, section_id: int) -> Section | None:
+    """A section the member's button names: of the document being read, or of another
+    document of the round (a button further up the chat), which the chat then reads.
+    None for a section of no document of the round (an older round's, forged)."""
+    section = await section_by_id(ctx.session, _round(ctx).id, section_id)
+    if section is not None:
+        return section
+    for document in await round_documents(ctx.session, _round(ctx).round_id):
+        found = await section_by_id(ctx.session, document.id, section_id)
+        if found is not None:
+            read(ctx, document)
+            return found
+    return None

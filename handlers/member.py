@@ -130,7 +130,7 @@ async def show(ctx: Context, position: int, page: int = 1) -> list[Outgoing]:
 
 @handles(ShowPage)
 async def show_page(ctx: Context, action: ShowPage) -> list[Outgoing]:
-    section = await section_by_id(ctx.session, _consultation(ctx).id, action.section_id)
+    section = await documents.section_of_round(ctx, action.section_id)
     if section is None:
         return [Reply(strings.STALE_BUTTON)]
     return await show(ctx, section.position, action.page)
@@ -139,8 +139,8 @@ async def show_page(ctx: Context, action: ShowPage) -> list[Outgoing]:
 @handles(Choose)
 async def choose(ctx: Context, action: Choose) -> list[Outgoing]:
     """«Nhất trí» and the other choices: saved on the section, then on to the next one."""
+    section = await documents.section_of_round(ctx, action.section_id)
     consultation = _consultation(ctx)
-    section = await section_by_id(ctx.session, consultation.id, action.section_id)
     choices = consultation.choices
     index = action.index
     if section is None or not 0 <= index < len(choices):
@@ -246,7 +246,7 @@ async def edited_text(ctx: Context) -> list[Outgoing]:
 
 @handles(AskClear)
 async def ask_clear(ctx: Context, action: AskClear) -> list[Outgoing]:
-    section = await section_by_id(ctx.session, _consultation(ctx).id, action.section_id)
+    section = await documents.section_of_round(ctx, action.section_id)
     if section is None:
         return [Reply(strings.STALE_BUTTON)]
     buttons = (
@@ -258,7 +258,7 @@ async def ask_clear(ctx: Context, action: AskClear) -> list[Outgoing]:
 
 @handles(Clear)
 async def clear(ctx: Context, action: Clear) -> list[Outgoing]:
-    section = await section_by_id(ctx.session, _consultation(ctx).id, action.section_id)
+    section = await documents.section_of_round(ctx, action.section_id)
     if section is None:
         return [Reply(strings.STALE_BUTTON)]
     if refusal := await refuse_writes(ctx):
