@@ -288,9 +288,11 @@ def export(
     ),
     cell: Annotated[str | None, typer.Option(help=strings.HELP_EXPORT_CELL)] = None,
     anonymous: Annotated[bool, typer.Option("--anonymous", help=strings.HELP_EXPORT_ANONYMOUS)] = False,
+    document: Annotated[int | None, typer.Option(help=strings.HELP_DOCUMENT_NUMBER)] = None,
 ) -> None:
     try:
-        rows = _run(lambda instance: office_commands.export(instance, fmt, out, cell, anonymous))
+        rows = _run(lambda instance: office_commands.export(
+            instance, fmt, out, cell, anonymous, document))
     except office_commands.CommandError as error:
         raise _fail(str(error)) from None
     typer.echo(strings.CLI_EXPORTED.format(rows=rows, path=out))

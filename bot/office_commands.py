@@ -6,10 +6,14 @@ import enum
 from collections.abc import Sequence
 from pathlib import Path
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from bot.bootstrap import App
 from content import strings
+from handlers import cell_views
 from storage import progress
-from storage.consultations import current_consultation
+from storage.consultations import current_consultation, current_round, document_of
+from storage.documents import round_figures
 from storage.exports import export_csv, export_xlsx
 from storage.models import Consultation
 from storage.progress import Status
@@ -36,6 +40,8 @@ async def progress_lines(instance: App, cell: str | None) -> list[str]:
         members = (
             await progress.cell_members(session, consultation.id, rows[0].cell_id) if cell else []
         )
+        figures = await round_figures(session, consultation.round_id,
+                                      rows[0].cell_id if cell else None)
     tz = instance.settings.tz
     table = [
         [
@@ -64,6 +70,8 @@ async def progress_lines(instance: App, cell: str | None) -> list[str]:
                 cells=totals.cells,
             ),
         ]
+    if documents := cell_views.round_lines(figures):
+        lines += ["", *documents]
     groups = (
         (strings.GROUP_FINISHED, Status.FINISHED),
         (strings.GROUP_STARTED, Status.STARTED),
@@ -82,8 +90,22 @@ async def progress_lines(instance: App, cell: str | None) -> list[str]:
     return lines
 
 
+async def document_number(session: AsyncSession, number: int | None) -> int | None:
+    """The id of the current round's document numbered `number` (1 = the first loaded), or
+    None for every document; CommandError naming the documents when there is no such one."""
+    if number is None:
+        return None
+    documents = await current_round(session)
+    found = document_of(documents, number)
+    if found is None:
+        names = "; ".join(f"{n}. {d.name}" for n, d in enumerate(documents, start=1))
+        raise CommandError(strings.CLI_UNKNOWN_DOCUMENT.format(number=number, documents=names))
+    return found.id
+
+
 async def export(
-    instance: App, fmt: ExportFormat, out: Path, cell: str | None, anonymous: bool
+    instance: App, fmt: ExportFormat, out: Path, cell: str | None, anonymous: bool,
+    document: int | None = None,
 ) -> int:
     """Stream the comments into `out`; the file appears only when complete."""
     partial = out.with_name(out.name + ".part")
@@ -91,9 +113,11 @@ async def export(
     try:
         async with instance.uow(write=False) as uow:
             consultation = _consultation(await current_consultation(uow.session))
+            document_id = await document_number(uow.session, document)
             with partial.open("wb") as handle:
                 rows = await write(
-                    uow.session, handle, consultation.id, cell, anonymous, tz=instance.settings.tz
+                    uow.session, handle, consultation.id, cell, anonymous, tz=instance.settings.tz,
+                    document_id=document_id,
                 )
         partial.replace(out)
     except LookupError:

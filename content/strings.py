@@ -173,6 +173,11 @@ BTN_DOCUMENTS = "📚 Chọn văn bản khác"
 ROUND_CLOSED_NO_ADD = "Đợt lấy ý kiến đã kết thúc, không thêm văn bản được nữa."
 TRIAL_DOCUMENT_POLITICAL = "Báo cáo chính trị"
 TRIAL_DOCUMENT_REVIEW = "Báo cáo kiểm điểm của Ban Chấp hành"
+ROUND_DOCUMENT_LINE = "📄 {name}: {finished}/{members} đã hoàn thành ({percent}%), {started} đang góp ý"
+ROUND_OVERALL_LINE = (
+    "📚 Cả đợt ({count} văn bản): {finished}/{members} đồng chí đã hoàn thành mọi văn bản "
+    "({percent}%)"
+)
 
 # ---- Cell secretary -------------------------------------------------------
 
@@ -334,6 +339,7 @@ HELP_REMINDERS = "Lịch nhắc trước hạn chót."
 HELP_CHAT_PHONE = "Vào thẳng với tư cách đảng viên có số này."
 HELP_DRAFT_DEADLINE = 'Hạn chót, giờ địa phương: "YYYY-MM-DD HH:MM".'
 HELP_DRAFT_TITLE = "Tên đợt lấy ý kiến."
+HELP_DOCUMENT_NUMBER = "Chỉ văn bản số N của đợt (1 = văn bản nạp đầu tiên); mặc định: mọi văn bản."
 HELP_DRAFT_ADD = "Thêm văn bản vào đợt đang chạy (chung hạn chót, lịch nhắc) thay vì mở đợt mới."
 HELP_DRAFT_DOCUMENT = 'Tên ngắn của văn bản trong danh sách đảng viên chọn, ví dụ "Báo cáo kiểm điểm".'
 HELP_DRAFT_REMINDERS = (
@@ -381,6 +387,7 @@ CLI_DEADLINE_PASSED = "Hạn chót đã qua."
 CLI_CANNOT_READ = "Không đọc được {path}: {error}"
 CLI_DRAFT_ERROR = "{path}, dòng {line}: {error}"
 CLI_DRAFT_OPENED = "Đã mở đợt lấy ý kiến #{id}: {title}"
+CLI_UNKNOWN_DOCUMENT = "Đợt hiện tại không có văn bản số {number}. Các văn bản: {documents}."
 CLI_DRAFT_ADDED = "Đã thêm văn bản #{id} vào đợt lấy ý kiến #{round}: {title}"
 CLI_ADD_SHARES_ROUND = (
     "Văn bản thêm vào đợt đang chạy dùng chung hạn chót và lịch nhắc của đợt: "

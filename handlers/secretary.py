@@ -32,6 +32,7 @@ from handlers.handover import cell_of, round_of, writable
 from handlers.roles import has_role
 from storage import progress, submissions
 from storage.consultations import is_open, list_sections, section_at, section_by_id
+from storage.documents import round_figures
 from storage.models import Role
 from storage.progress import Status
 
@@ -58,6 +59,7 @@ async def show_progress(ctx: Context, action: ProgressPage) -> list[Outgoing]:
             started=started,
             idle=len(members) - finished - started,
         ),
+        *views.round_lines(await round_figures(ctx.session, consultation.round_id, cell.id)),
     ]
     if submissions.is_in_force(submission):
         assert submission is not None

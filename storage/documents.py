@@ -10,7 +10,15 @@ from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.consultations import round_documents, section_count
-from storage.models import Comment, Consultation, Progress, Section
+from storage.models import (
+    CellProgress,
+    Comment,
+    Consultation,
+    ConsultationProgress,
+    Member,
+    Progress,
+    Section,
+)
 
 CHUNK = 5000  # member ids per query: under every driver's limit on bound parameters
 
@@ -75,3 +83,54 @@ async def unfinished_documents(
             done[member_id].add(consultation_id)
     left = {m: [d for d in documents if d.id not in done[m]] for m in member_ids}
     return {m: docs for m, docs in left.items() if docs}
+
+
+@dataclass(frozen=True)
+class DocumentFigures:
+    """How far the bloc (or one cell) is in one document of the round."""
+
+    name: str
+    members: int
+    finished: int
+    started: int  # started, not finished
+
+
+@dataclass(frozen=True)
+class RoundFigures:
+    """Per document, and overall: finished = confirmed every document of the round."""
+
+    documents: list[DocumentFigures]
+    members: int
+    finished: int
+
+
+async def round_figures(
+    session: AsyncSession, round_id: int, cell_id: int | None = None
+) -> RoundFigures:
+    """The round's progress per document and overall, for the bloc or one cell: read from
+    the counters (cell_progress, consultation_progress), plus one count of members who
+    finished every document."""
+    documents = await round_documents(session, round_id)
+    ids = [d.id for d in documents]
+    if cell_id is None:
+        counted = select(ConsultationProgress.consultation_id, ConsultationProgress.members,
+                         ConsultationProgress.finished, ConsultationProgress.started
+                         ).where(ConsultationProgress.consultation_id.in_(ids))
+    else:
+        counted = select(CellProgress.consultation_id, CellProgress.members,
+                         CellProgress.finished, CellProgress.started
+                         ).where(CellProgress.consultation_id.in_(ids),
+                                 CellProgress.cell_id == cell_id)
+    figures = {i: (int(m), int(f), int(s)) for i, m, f, s in await session.execute(counted)}
+    per_document = [DocumentFigures(d.name, *figures.get(d.id, (0, 0, 0))) for d in documents]
+    everything = (
+        select(Progress.member_id)
+        .join(Member, Member.id == Progress.member_id)
+        .where(Progress.consultation_id.in_(ids), Progress.finished_at.is_not(None),
+               *((Member.cell_id == cell_id,) if cell_id is not None else ()))
+        .group_by(Progress.member_id)
+        .having(func.count() == len(ids))
+    )
+    finished = await session.scalar(select(func.count()).select_from(everything.subquery()))
+    members = max((d.members for d in per_document), default=0)
+    return RoundFigures(per_document, members, int(finished or 0))

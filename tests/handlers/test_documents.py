@@ -224,3 +224,34 @@ async def test_the_export_carries_every_document_of_the_round(
     old = await older_round(sessions, clock)
     with pytest.raises(LookupError):
         await exported(document_id=old)
+
+
+async def test_titles_and_names_with_commas_quotes_and_ampersands_come_out_as_written(
+    engine: ConversationEngine, sessions: async_sessionmaker[AsyncSession], bloc: Bloc,
+    clock: FakeClock,
+) -> None:
+    import openpyxl
+
+    from storage.exports import export_xlsx
+
+    await add_review(sessions, bloc, clock)
+    title, name = 'Báo cáo chính trị, "lần 4" & phụ lục', "=Kiểm điểm, A&B"
+    async with UnitOfWork(sessions) as uow:
+        first, review = await current_round(uow.session)
+        first.title, review.document = title, name
+        await uow.commit()
+    chat = await linked(engine)
+    await chat.tap("Kiểm điểm")
+    await chat.tap("Bắt đầu")
+    await chat.say("Một ý kiến.")
+    out = io.BytesIO()
+    async with sessions() as session:
+        await export_csv(session, out, bloc.consultation.id)
+    [_, row] = list(csv.reader(io.StringIO(out.getvalue().decode("utf-8-sig"))))
+    assert (row[0], row[-1]) == (title, "'" + name)  # a formula start is neutralised in CSV
+    out = io.BytesIO()
+    async with sessions() as session:
+        await export_xlsx(session, out, bloc.consultation.id)
+    sheet = openpyxl.load_workbook(io.BytesIO(out.getvalue())).worksheets[0]
+    cells = [c.value for c in sheet[2]]
+    assert (cells[0], cells[-1]) == (title, name)
