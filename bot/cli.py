@@ -395,8 +395,9 @@ def report(
         compile_commands.ReportFormat, typer.Option("--format", help=strings.HELP_REPORT_FORMAT)
     ] = compile_commands.ReportFormat.DOCX,
     named: Annotated[bool, typer.Option("--named", help=strings.HELP_REPORT_NAMED)] = False,
+    document: Annotated[int | None, typer.Option(help=strings.HELP_DOCUMENT_NUMBER)] = None,
 ) -> None:
-    _office_lines(lambda i: compile_commands.report(i, fmt, out, named))
+    _office_lines(lambda i: compile_commands.report(i, fmt, out, named, document))
 
 @web_app.command("link", help=strings.HELP_WEB_LINK)
 def web_link(phone: Annotated[str, typer.Option(help=strings.HELP_WEB_PHONE)]) -> None:

@@ -90,17 +90,17 @@ async def progress_lines(instance: App, cell: str | None) -> list[str]:
     return lines
 
 
-async def document_number(session: AsyncSession, number: int | None) -> int | None:
-    """The id of the current round's document numbered `number` (1 = the first loaded), or
-    None for every document; CommandError naming the documents when there is no such one."""
-    if number is None:
-        return None
+async def chosen_documents(session: AsyncSession, number: int | None) -> list[Consultation]:
+    """The current round's documents, or the one numbered `number` (1 = the first loaded);
+    CommandError naming the documents when there is no such one."""
     documents = await current_round(session)
+    if number is None:
+        return documents
     found = document_of(documents, number)
     if found is None:
         names = "; ".join(f"{n}. {d.name}" for n, d in enumerate(documents, start=1))
         raise CommandError(strings.CLI_UNKNOWN_DOCUMENT.format(number=number, documents=names))
-    return found.id
+    return [found]
 
 
 async def export(
@@ -113,7 +113,8 @@ async def export(
     try:
         async with instance.uow(write=False) as uow:
             consultation = _consultation(await current_consultation(uow.session))
-            document_id = await document_number(uow.session, document)
+            document_id = ((await chosen_documents(uow.session, document))[0].id
+                           if document is not None else None)
             with partial.open("wb") as handle:
                 rows = await write(
                     uow.session, handle, consultation.id, cell, anonymous, tz=instance.settings.tz,

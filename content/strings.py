@@ -388,6 +388,8 @@ CLI_CANNOT_READ = "Không đọc được {path}: {error}"
 CLI_DRAFT_ERROR = "{path}, dòng {line}: {error}"
 CLI_DRAFT_OPENED = "Đã mở đợt lấy ý kiến #{id}: {title}"
 CLI_UNKNOWN_DOCUMENT = "Đợt hiện tại không có văn bản số {number}. Các văn bản: {documents}."
+CLI_DOCUMENT_HEAD = "═══ {name} ═══"
+CLI_DOCUMENT_LINE = "{name}: {line}"
 CLI_DRAFT_ADDED = "Đã thêm văn bản #{id} vào đợt lấy ý kiến #{round}: {title}"
 CLI_ADD_SHARES_ROUND = (
     "Văn bản thêm vào đợt đang chạy dùng chung hạn chót và lịch nhắc của đợt: "
@@ -699,6 +701,8 @@ REPORT_INTRO = (
     "đóng góp dự thảo, Văn phòng tổng hợp ý kiến đóng góp của các chi bộ, đảng bộ cơ sở "
     "và đảng viên, đề xuất tiếp thu, giải trình như sau:"
 )
+# A round of several documents: a part per document, each with its I. and II.
+REPORT_DOCUMENT_PART = "{letter}. VỀ DỰ THẢO {name}"
 REPORT_PART_FIGURES = "I. TÌNH HÌNH GÓP Ý"
 REPORT_FIGURES = (
     "{organizations} đảng bộ, chi bộ cơ sở với {cells}/{cells_total} chi bộ có ý kiến "
@@ -733,7 +737,7 @@ REPORT_XLSX_SHEET = "Nhóm ý kiến"
 REPORT_XLSX_COLUMNS = (
     "Thứ tự mục", "Mục số", "Tên mục", "Nhóm", "Loại", "Nội dung tiêu biểu", "Số ý kiến",
     "Đảng bộ, chi bộ nêu", "Đảng viên nêu", "Lựa chọn", "Đề xuất", "Giải thích",
-    "Người quyết định", "Lúc quyết định", "Lần sửa",
+    "Người quyết định", "Lúc quyết định", "Lần sửa", "Văn bản",
 )
 
 # ---- the web console: the link the bot sends ---------------------------------------------

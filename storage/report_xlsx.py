@@ -6,8 +6,9 @@ constant_memory mode; the data is read one section at a time.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import tzinfo
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import xlsxwriter
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,15 +18,16 @@ from storage import compilation
 from storage.export_rows import cell_text as _cell_text
 from storage.exports import DEFAULT_TZ
 
-WIDTHS = (8, 8, 40, 8, 14, 80, 8, 50, 40, 40, 18, 60, 20, 20, 6)
+WIDTHS = (8, 8, 40, 8, 14, 80, 8, 50, 40, 40, 18, 60, 20, 20, 6, 30)
 WRAPPED = {2, 5, 7, 8, 9, 11}
 
 
 async def write_xlsx(
     session: AsyncSession, out: BinaryIO, consultation_id: int, *, named: bool = False,
-    tz: tzinfo = DEFAULT_TZ,
+    tz: tzinfo = DEFAULT_TZ, documents: Sequence[tuple[int, str]] = (),
 ) -> int:
-    """Write the workbook; returns the number of groups (rows)."""
+    """Write the workbook; returns the number of groups (rows). `documents` (id, name):
+    the documents of the round, one after the other (none: `consultation_id` alone)."""
     book = xlsxwriter.Workbook(out, {"constant_memory": True, "strings_to_urls": False})
     try:
         bold = book.add_format({"bold": True, "valign": "top", "text_wrap": True})
@@ -38,32 +40,45 @@ async def write_xlsx(
         for column, header in enumerate(strings.REPORT_XLSX_COLUMNS):
             sheet.write_string(0, column, header, bold)
         row = 0
-        async for section, groups in compilation.sections_with_groups(
-                session, consultation_id, named=named):
-            for group in groups:
-                row += 1
-                decision = group.decision
-                places = "; ".join(f"{org} ({', '.join(cells)})" for org, cells in group.places())
-                values: list[str | int] = [
-                    section.position, section.number, section.title, group.id,
-                    strings.CLI_COMPILE_KIND.get(group.kind, group.kind),
-                    _cell_text(group.representative), group.people, places,
-                    ", ".join(i.member for i in group.items if i.member),
-                    "; ".join(f"{c}: {n}" for c, n in group.choices().items()),
-                    strings.OUTCOMES.get(decision.outcome, decision.outcome) if decision else "",
-                    _cell_text(decision.explanation) if decision else "",
-                    decision.decided_by if decision else "",
-                    decision.decided_at.astimezone(tz).strftime("%H:%M %d/%m/%Y")
-                    if decision else "",
-                    decision.version if decision else "",
-                ]
-                for column, value in enumerate(values):
-                    style = wrapped if column in WRAPPED else top
-                    if isinstance(value, int):
-                        sheet.write_number(row, column, value, style)
-                    else:
-                        sheet.write_string(row, column, value, style)
+        for document, name in list(documents) or [(consultation_id, "")]:
+            row = await _document_rows(sheet, session, document, name, row, named, tz,
+                                       (top, wrapped))
         sheet.autofilter(0, 0, max(row, 1), len(strings.REPORT_XLSX_COLUMNS) - 1)
     finally:
         book.close()
+    return row
+
+
+async def _document_rows(
+    sheet: Any, session: AsyncSession, consultation_id: int, name: str, row: int,
+    named: bool, tz: tzinfo, styles: tuple[Any, Any],
+) -> int:
+    """One document's groups from the row after `row`; returns the last row written."""
+    top, wrapped = styles
+    async for section, groups in compilation.sections_with_groups(
+            session, consultation_id, named=named):
+        for group in groups:
+            row += 1
+            decision = group.decision
+            places = "; ".join(f"{org} ({', '.join(cells)})" for org, cells in group.places())
+            values: list[str | int] = [
+                section.position, section.number, section.title, group.id,
+                strings.CLI_COMPILE_KIND.get(group.kind, group.kind),
+                _cell_text(group.representative), group.people, places,
+                ", ".join(i.member for i in group.items if i.member),
+                "; ".join(f"{c}: {n}" for c, n in group.choices().items()),
+                strings.OUTCOMES.get(decision.outcome, decision.outcome) if decision else "",
+                _cell_text(decision.explanation) if decision else "",
+                decision.decided_by if decision else "",
+                decision.decided_at.astimezone(tz).strftime("%H:%M %d/%m/%Y")
+                if decision else "",
+                decision.version if decision else "",
+                _cell_text(name),
+            ]
+            for column, value in enumerate(values):
+                style = wrapped if column in WRAPPED else top
+                if isinstance(value, int):
+                    sheet.write_number(row, column, value, style)
+                else:
+                    sheet.write_string(row, column, value, style)
     return row

@@ -255,3 +255,45 @@ async def test_titles_and_names_with_commas_quotes_and_ampersands_come_out_as_wr
     sheet = openpyxl.load_workbook(io.BytesIO(out.getvalue())).worksheets[0]
     cells = [c.value for c in sheet[2]]
     assert (cells[0], cells[-1]) == (title, name)
+
+
+async def test_the_report_has_a_part_per_document(
+    engine: ConversationEngine, sessions: async_sessionmaker[AsyncSession], bloc: Bloc,
+    clock: FakeClock,
+) -> None:
+    import docx
+    import openpyxl
+
+    from storage import grouping
+    from storage.report_docx import ReportHeader, write_docx
+    from storage.report_xlsx import write_xlsx
+
+    review = await add_review(sessions, bloc, clock)
+    chat = await linked(engine)
+    await chat.tap(POLITICAL)
+    await chat.tap("Bắt đầu")
+    await chat.say("Bổ sung số liệu về đảng viên.")
+    await chat.say("văn bản")
+    await chat.tap(REVIEW_NAME)
+    await chat.tap("Bắt đầu")
+    await chat.say("Nêu rõ trách nhiệm người đứng đầu.")
+    parts = [(bloc.consultation.id, POLITICAL), (review.id, REVIEW_NAME)]
+    async with UnitOfWork(sessions) as uow:
+        for document, _ in parts:
+            await grouping.regroup(uow.session, document, clock.now())
+        await uow.commit()
+    out = io.BytesIO()
+    header = ReportHeader("ĐẢNG BỘ TỈNH", "ĐẢNG ỦY KHỐI", "ĐUK", "Trà Vinh", clock.now().date())
+    async with sessions() as session:
+        count = await write_docx(session, out, bloc.consultation.id, header, documents=parts)
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(out.getvalue())).paragraphs)
+    political, review_part = text.index("A. VỀ DỰ THẢO BÁO CÁO CHÍNH TRỊ"), text.index(
+        "B. VỀ DỰ THẢO BÁO CÁO KIỂM ĐIỂM")
+    assert political < text.index("Bổ sung số liệu") < review_part
+    assert review_part < text.index("Nêu rõ trách nhiệm")
+    assert count.groups == 2
+    out = io.BytesIO()
+    async with sessions() as session:
+        assert await write_xlsx(session, out, bloc.consultation.id, documents=parts) == 2
+    sheet = openpyxl.load_workbook(io.BytesIO(out.getvalue())).worksheets[0]
+    assert [row[-1].value for row in sheet.iter_rows(min_row=2)] == [POLITICAL, REVIEW_NAME]
