@@ -976,6 +976,18 @@ WEB_DRAFT_REMINDERS_HINT = (
     "Dạng 3d@08:00,1d@08:00,0d@08:00: nhắc 3 ngày, 1 ngày trước và sáng ngày hạn chót, lúc 8 giờ. "
     "Để trống hoặc «không» nếu không nhắc. Không nhắc từ 21 giờ đến 7 giờ sáng."
 )
+WEB_DOCUMENT_ADDED = "Đã thêm văn bản «{name}» ({count} mục) vào đợt lấy ý kiến."
+WEB_ROUND_DOCUMENTS = "Các văn bản của đợt"
+WEB_ROUND_DOCUMENT = "{name} ({count} mục)"
+WEB_DRAFT_ADD = "Thêm vào đợt đang chạy"
+WEB_DRAFT_ADD_HINT = (
+    "Hoặc thêm dự thảo này vào đợt «{title}» (đang có {count} văn bản) như một văn bản nữa: "
+    "dùng chung hạn chót và lịch nhắc của đợt; đảng viên chọn văn bản để góp ý."
+)
+WEB_DRAFT_DOCUMENT = "Tên ngắn của văn bản"
+WEB_DRAFT_DOCUMENT_HINT = "Đảng viên thấy tên này trên nút chọn văn bản, ví dụ «Báo cáo kiểm điểm»."
+WEB_DRAFT_DOCUMENT_TITLE = "Tên đầy đủ của văn bản"
+WEB_DRAFT_DOCUMENT_NEEDED = "Xin ghi tên ngắn của văn bản để đảng viên chọn."
 WEB_DRAFT_REPLACES = "Đang có đợt «{title}»: mở đợt mới thì đợt này không còn là đợt hiện tại."
 WEB_DEADLINE_BAD = "Hạn chót không đúng dạng ngày giờ."
 WEB_ROUND_TITLE = "Đợt lấy ý kiến đang chạy"
