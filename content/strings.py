@@ -860,6 +860,8 @@ WEB_DOWNLOAD_INTRO = (
 WEB_DOWNLOAD_SCOPE = "Phạm vi"
 WEB_DOWNLOAD_ALL = "Toàn Khối"
 WEB_DOWNLOAD_FORMAT = "Định dạng"
+WEB_DOWNLOAD_DOCUMENT = "Văn bản"
+WEB_DOWNLOAD_ALL_DOCUMENTS = "Mọi văn bản của đợt"
 WEB_DOWNLOAD_ANONYMOUS = "Ẩn danh (không ghi họ tên đảng viên)"
 WEB_DOWNLOAD_BUTTON = "Tải về"
 
@@ -978,6 +980,7 @@ WEB_DRAFT_REMINDERS_HINT = (
 )
 WEB_DOCUMENT_ADDED = "Đã thêm văn bản «{name}» ({count} mục) vào đợt lấy ý kiến."
 WEB_ROUND_DOCUMENTS = "Các văn bản của đợt"
+WEB_ROUND_OVERALL = "Cả đợt (hoàn thành mọi văn bản)"
 WEB_ROUND_DOCUMENT = "{name} ({count} mục)"
 WEB_DRAFT_ADD = "Thêm vào đợt đang chạy"
 WEB_DRAFT_ADD_HINT = (

@@ -115,3 +115,19 @@ async def test_a_draft_added_to_the_running_round_as_a_second_document(
     again = await client.post("/du-thao/them-van-ban", data={
         "csrf": csrf, "title": "x", "document": "y"})
     assert again.status == 409
+
+
+async def test_overview_and_downloads_per_document(client: TestClient, app: App, bloc: Bloc) -> None:
+    from tests.handlers.test_documents import add_review, older_round
+
+    review = await add_review(app.sessions, bloc, app.clock)  # type: ignore[arg-type]
+    old = await older_round(app.sessions, app.clock)  # type: ignore[arg-type]
+    await sign_in(client, app, bloc.members["office"])
+    overview = await (await client.get("/")).text()
+    assert "Các văn bản của đợt" in overview and "Báo cáo kiểm điểm" in overview
+    page = await (await client.get("/tai-ve")).text()
+    assert f'<option value="{review.id}">Báo cáo kiểm điểm</option>' in page
+    one = await client.get(f"/tai-ve/tep?format=csv&document={review.id}")
+    assert one.status == 200 and (await one.text()).startswith("\ufeffĐợt lấy ý kiến")
+    forged = await client.get(f"/tai-ve/tep?format=csv&document={old}")
+    assert forged.status == 404
