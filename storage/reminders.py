@@ -306,10 +306,11 @@ async def comment_totals(session: AsyncSession, consultation_id: int) -> tuple[i
 
 
 async def close(session: AsyncSession, consultation: Consultation, now: datetime) -> bool:
-    """Commenting closes at the deadline; True the first time only."""
+    """Commenting closes at the deadline, on every document of the round; True the first
+    time only."""
     result = await session.execute(
         update(Consultation)
-        .where(Consultation.id == consultation.id, Consultation.closed_at.is_(None))
+        .where(Consultation.round_id == consultation.round_id, Consultation.closed_at.is_(None))
         .values(closed_at=now)
     )
     closed = bool(getattr(result, "rowcount", 0))
