@@ -23,6 +23,7 @@ from handlers.locks import Closed, Submitted, cell_lock
 from storage import audit, progress, submissions
 from storage.audit import AuditAction
 from storage.consultations import is_open, section_count
+from storage.documents import unfinished_documents
 from storage.models import Cell, CellSubmission, Consultation
 from storage.progress import MemberStatus, Status
 
@@ -67,9 +68,10 @@ async def _nudge_targets(ctx: Context) -> tuple[list[MemberStatus], str | None]:
             when=ctx.local(last), next=ctx.local(last + NUDGE_EVERY)
         )
     members = await progress.cell_members(ctx.session, consultation.id, cell.id)
-    pending = [
-        m for m in members if m.status is not Status.FINISHED and m.member_id != ctx.member.id
-    ]
+    # Unfinished: in any document of the round (the one being read is among them).
+    left = await unfinished_documents(ctx.session, consultation.round_id,
+                                      [m.member_id for m in members])
+    pending = [m for m in members if m.member_id in left and m.member_id != ctx.member.id]
     if not pending:
         return [], strings.NUDGE_NOBODY
     return pending, None

@@ -297,3 +297,21 @@ async def test_the_report_has_a_part_per_document(
         assert await write_xlsx(session, out, bloc.consultation.id, documents=parts) == 2
     sheet = openpyxl.load_workbook(io.BytesIO(out.getvalue())).worksheets[0]
     assert [row[-1].value for row in sheet.iter_rows(min_row=2)] == [POLITICAL, REVIEW_NAME]
+
+
+async def test_a_secretary_sees_each_document_and_nudges_who_has_one_left(
+    engine: ConversationEngine, sessions: async_sessionmaker[AsyncSession], bloc: Bloc,
+    clock: FakeClock,
+) -> None:
+    from tests.handlers.test_secretary import person
+
+    await add_review(sessions, bloc, clock)
+    await person(engine, "an")
+    await finish(sessions, bloc, "an", clock.now())  # the political report only
+    binh = await person(engine, "binh")
+    await binh.press("s:p:1")
+    assert f"📄 {POLITICAL}: 1/2 đã hoàn thành" in binh.text
+    assert f"📄 {REVIEW_NAME}: 0/2 đã hoàn thành" in binh.text
+    assert "Cả đợt (2 văn bản): 0/2" in binh.text
+    await binh.press("s:n")
+    assert "Nguyễn Văn An" in binh.text and "Gửi lời nhắc ngay tới 1 đồng chí" in binh.text
