@@ -317,6 +317,7 @@ async def finish(ctx: Context) -> list[Outgoing]:
         lines.append(strings.FINISH_ASK.format(confirm=strings.BTN_CONFIRM, deadline=deadline))
         rows.append((Button.to(strings.BTN_CONFIRM, Confirm()),))
     rows.append(_review_or_contents())
+    rows += await documents.switch_button(ctx)
     return [Reply("\n\n".join(lines), buttons=tuple(rows))]
 
 

@@ -97,6 +97,7 @@ async def test_a_member_picks_each_document_and_finishes_both(
     for _ in range(6):
         await chat.tap("Nhất trí")
     assert "Đồng chí đã góp ý 6/6 mục" in chat.text
+    assert strings.BTN_DOCUMENTS in chat.labels()  # the finish step offers the others
     await chat.tap("Xác nhận")
     assert "Xin cảm ơn đồng chí đã góp ý" in chat.text
     assert "còn 1/2 văn bản chưa hoàn thành" in chat.replies[-1].text
