@@ -131,3 +131,12 @@ async def test_overview_and_downloads_per_document(client: TestClient, app: App,
     assert one.status == 200 and (await one.text()).startswith("\ufeffĐợt lấy ý kiến")
     forged = await client.get(f"/tai-ve/tep?format=csv&document={old}")
     assert forged.status == 404
+    app.engine.register("telegram", TelegramChannel.caps)
+    an = await person(app.engine, "an")
+    await an.tap("Báo cáo kiểm điểm")
+    await an.tap("Bắt đầu")
+    await an.say("Ý kiến về kiểm điểm.")
+    first = await (await client.get("/y-kien")).text()
+    assert "Ý kiến về kiểm điểm." not in first and 'id="f-document"' in first
+    second = await (await client.get(f"/y-kien?document={review.id}")).text()
+    assert "Ý kiến về kiểm điểm." in second
