@@ -257,7 +257,7 @@ async def _stances(
         return
     counts = [(label, tally.counts.get(label, 0)) for label in tally.labels]
     _small_table(document, strings.REPORT_STANCES_TABLE_HEAD, [
-        (label, str(count), f"{100 * count / members:.1f}%" if members else "—")
+        (label, str(count), f"{100 * count / members:.1f}%".replace(".", ",") if members else "—")
         for label, count in [*counts, (strings.STANCE_NOT_GIVEN, tally.not_given)]])
     document.add_paragraph()
     written = await stances.stance_comments(session, consultation_id, named=named)

@@ -120,8 +120,8 @@ async def test_the_report_has_passages_and_proposals_by_group_and_the_stances(
     table = next(t for t in document.tables
                  if t.rows[0].cells[0].text == strings.REPORT_STANCES_TABLE_HEAD[0])
     figures = [[cell.text for cell in row.cells] for row in table.rows[1:]]
-    assert figures == [["Tán thành", "1", "20.0%"], ["Tán thành một phần", "1", "20.0%"],
-                       ["Không tán thành", "1", "20.0%"], [strings.STANCE_NOT_GIVEN, "2", "40.0%"]]
+    assert figures == [["Tán thành", "1", "20,0%"], ["Tán thành một phần", "1", "20,0%"],
+                       ["Không tán thành", "1", "20,0%"], [strings.STANCE_NOT_GIVEN, "2", "40,0%"]]
     assert ("- Chi bộ Văn phòng Sở, Đảng bộ Sở Giáo dục (Tán thành một phần): "
             "Cần rút gọn phần kết luận.") in paragraphs
     assert not any("Trần Thị Bình" in text for text in paragraphs)  # names only when asked
