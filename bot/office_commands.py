@@ -8,7 +8,8 @@ from pathlib import Path
 
 from bot.bootstrap import App
 from content import strings
-from storage import progress
+from handlers.cell_views import stance_line
+from storage import progress, stances
 from storage.consultations import current_consultation
 from storage.exports import export_csv, export_xlsx
 from storage.models import Consultation
@@ -36,6 +37,8 @@ async def progress_lines(instance: App, cell: str | None) -> list[str]:
         members = (
             await progress.cell_members(session, consultation.id, rows[0].cell_id) if cell else []
         )
+        tally = await stances.tally(session, consultation, len(members) if cell else totals.members,
+                                    rows[0].cell_id if cell else None)
     tz = instance.settings.tz
     table = [
         [
@@ -64,6 +67,8 @@ async def progress_lines(instance: App, cell: str | None) -> list[str]:
                 cells=totals.cells,
             ),
         ]
+    if tally is not None:
+        lines += ["", stance_line(tally)]
     groups = (
         (strings.GROUP_FINISHED, Status.FINISHED),
         (strings.GROUP_STARTED, Status.STARTED),
