@@ -27,12 +27,12 @@ class Inbox:
         self._sessions, self._clock, self._lease = sessions, clock, lease
         self._arrived = asyncio.Event()
 
-    async def keep(self, events: Sequence[tuple[str, str]]) -> None:
-        """(update key, raw event) pairs, in one insert-only transaction; raises if not kept."""
+    async def keep(self, events: Sequence[tuple[str, str, str]]) -> None:
+        """(update key, chat id, raw event), in one insert-only transaction; raises if not kept."""
         async with UnitOfWork(self._sessions) as uow:
             now = self._clock.now()
-            for key, raw in events:
-                store.add(uow.session, key, raw, now)
+            for key, chat_id, raw in events:
+                store.add(uow.session, key, chat_id, raw, now)
             await uow.commit()
         self._arrived.set()
 
@@ -42,11 +42,13 @@ class Inbox:
             await uow.commit()
         return kept
 
-    async def settle(self, done: Sequence[int], again: Sequence[int]) -> None:
+    async def settle(
+        self, done: Sequence[int], again: Sequence[int], untried: Sequence[int] = ()
+    ) -> None:
         """Delete what was handled; give back what was not, for the next claim."""
         async with UnitOfWork(self._sessions) as uow:
             await store.remove(uow.session, done)
-            await store.release(uow.session, again)
+            await store.release(uow.session, again, untried)
             await uow.commit()
 
     async def waiting(self) -> int:

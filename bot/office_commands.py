@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.bootstrap import App
 from content import strings
 from handlers import cell_views
-from storage import progress
+from storage import progress, stances
 from storage.consultations import current_consultation, current_round, document_of
 from storage.documents import round_figures
 from storage.exports import export_csv, export_xlsx
@@ -42,6 +42,8 @@ async def progress_lines(instance: App, cell: str | None) -> list[str]:
         )
         figures = await round_figures(session, consultation.round_id,
                                       rows[0].cell_id if cell else None)
+        tally = await stances.tally(session, consultation, len(members) if cell else totals.members,
+                                    rows[0].cell_id if cell else None)
     tz = instance.settings.tz
     table = [
         [
@@ -72,6 +74,8 @@ async def progress_lines(instance: App, cell: str | None) -> list[str]:
         ]
     if documents := cell_views.round_lines(figures):
         lines += ["", *documents]
+    if tally is not None:
+        lines += ["", cell_views.stance_line(tally)]
     groups = (
         (strings.GROUP_FINISHED, Status.FINISHED),
         (strings.GROUP_STARTED, Status.STARTED),

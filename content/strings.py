@@ -737,8 +737,10 @@ REPORT_XLSX_SHEET = "Nhóm ý kiến"
 REPORT_XLSX_COLUMNS = (
     "Thứ tự mục", "Mục số", "Tên mục", "Nhóm", "Loại", "Nội dung tiêu biểu", "Số ý kiến",
     "Đảng bộ, chi bộ nêu", "Đảng viên nêu", "Lựa chọn", "Đề xuất", "Giải thích",
-    "Người quyết định", "Lúc quyết định", "Lần sửa", "Văn bản",
+    "Người quyết định", "Lúc quyết định", "Lần sửa", "Đoạn được góp ý", "Đề xuất sửa câu chữ",
+    "Văn bản",
 )
+REPORT_XLSX_PROPOSAL_KIND = "đề xuất sửa câu chữ"  # a proposal whose comment is in no group
 
 # ---- the web console: the link the bot sends ---------------------------------------------
 
@@ -1116,7 +1118,20 @@ STANCE_SAVED = (
 )
 STANCE_TEXT_SAVED = "✅ Đã lưu ý kiến chung về toàn văn dự thảo."
 STANCE_OFF = "Đợt này không lấy ý kiến chung về toàn văn. Không có gì thay đổi."
+STANCE_TALLY = "Ý kiến chung về toàn văn dự thảo: {counts}"
+STANCE_NOT_GIVEN = "Chưa cho ý kiến"
+STANCE_WHOLE_DOCUMENT = "Toàn bộ dự thảo"  # the export's «section» of a stance row
+REPORT_PART_STANCES = "III. Ý KIẾN CHUNG VỀ TOÀN VĂN DỰ THẢO"
+REPORT_STANCES_TABLE_HEAD = ("Ý kiến chung", "Số đảng viên", "Tỷ lệ")
+REPORT_STANCES_NONE = "Chưa có đảng viên nào cho ý kiến chung về toàn văn dự thảo."
+REPORT_STANCE_COMMENTS_HEAD = "Ý kiến cụ thể kèm theo:"
+REPORT_STANCE_COMMENT = "- {place} ({stance}): {text}"
+REPORT_XLSX_STANCES_SHEET = "Ý kiến chung"
+REPORT_XLSX_STANCES_COLUMNS = ("Ý kiến chung", "Số đảng viên", "Đảng bộ", "Chi bộ", "Đảng viên",
+                               "Nội dung")
 EXPORT_PRECISE_COLUMNS = ("Đoạn trích dẫn", "Đoạn số", "Đề xuất sửa câu chữ")
 EXPORT_DOCUMENT_COLUMN = "Văn bản"
-REPORT_PROPOSALS_HEAD = "c) Đề xuất sửa câu chữ"
+REPORT_PROPOSALS_HEAD = "c) Đề xuất sửa câu chữ (không kèm ý kiến bằng văn bản)"
+REPORT_GROUP_PASSAGES = "Đoạn được góp ý: {passages}."
+REPORT_GROUP_PROPOSAL = "Đề xuất sửa câu chữ: {proposal}"
 REPORT_PROPOSAL = "{index}. Nguyên văn: «{original}». Đề nghị sửa: «{proposed}». Thay đổi: {diff}"

@@ -14,6 +14,7 @@ from handlers.views import TOC_PAGE, choice_labels
 from storage.documents import RoundFigures
 from storage.models import CellOpinion, Consultation, Section
 from storage.progress import MemberStatus, Status, Tally
+from storage.stances import StanceTally
 
 PAGE_MARK_ROOM = 40  # characters kept free for "(trang 2/5)" on every page
 
@@ -71,6 +72,13 @@ def pager(to_page: Callable[[int], Action], page: int, pages: int) -> tuple[Butt
     if page < pages:
         row.append(Button.to(strings.BTN_PAGE_NEXT, to_page(page + 1)))
     return tuple(row)
+
+
+def stance_line(tally: StanceTally) -> str:
+    """'Ý kiến chung …: Tán thành 12 · Không tán thành 1 · Chưa cho ý kiến 40'."""
+    parts = [f"{label} {tally.counts.get(label, 0)}" for label in tally.labels]
+    parts.append(f"{strings.STANCE_NOT_GIVEN} {tally.not_given}")
+    return strings.STANCE_TALLY.format(counts=" · ".join(parts))
 
 
 def spread(consultation: Consultation, tally: Tally | None) -> str:

@@ -9,7 +9,7 @@ from handlers.actions import ExportCsv, ExportMenu, ExportXlsx, Overview
 from handlers.context import Context
 from handlers.conversation import Button, ExportRequest, Outgoing, Reply
 from handlers.dispatch import handles
-from storage import progress
+from storage import progress, stances
 from storage.documents import round_figures
 from storage.models import Consultation
 from storage.progress import CellRow
@@ -52,6 +52,7 @@ async def overview(ctx: Context, action: Overview) -> list[Outgoing]:
             submitted=totals.cells_submitted,
             cells=totals.cells,
         ),
+        *_stances(await stances.tally(ctx.session, consultation, totals.members)),
         "",
         strings.OVERVIEW_PAGE.format(page=strings.PAGE_MARK.format(page=page, pages=pages)),
         *(_line(ctx, row) for row in rows),
@@ -67,6 +68,10 @@ async def overview(ctx: Context, action: Overview) -> list[Outgoing]:
             tuple(buttons),
         )
     ]
+
+
+def _stances(tally: stances.StanceTally | None) -> list[str]:
+    return [] if tally is None else [views.stance_line(tally)]
 
 
 def _line(ctx: Context, row: CellRow) -> str:

@@ -27,8 +27,11 @@ PROPOSE_WORDS = frozenset({"de xuat sua", "de xuat sua cau chu", "sua cau chu", 
 
 
 def section_text(section: Section, ctx: Context) -> str:
-    """All of the section a member can see and quote: its pages joined."""
-    return "\n\n".join(views.section_pages(section, ctx.caps))
+    """All of the section a member can see and quote on its pages: the headings above it (as
+    shown, and in full), its bold title, its text."""
+    seen = [views.context_line(section), " › ".join(section.path), section.label,
+            *views.section_pages(section, ctx.caps)]
+    return "\n\n".join(part for part in seen if part)
 
 
 async def current(ctx: Context) -> tuple[Section | None, int]:

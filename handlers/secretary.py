@@ -30,7 +30,7 @@ from handlers.conversation import Button, ExportRequest, Outgoing, Reply
 from handlers.dispatch import handles
 from handlers.handover import cell_of, round_of, writable
 from handlers.roles import has_role
-from storage import progress, submissions
+from storage import progress, stances, submissions
 from storage.consultations import is_open, list_sections, section_at, section_by_id
 from storage.documents import round_figures
 from storage.models import Role
@@ -61,6 +61,8 @@ async def show_progress(ctx: Context, action: ProgressPage) -> list[Outgoing]:
         ),
         *views.round_lines(await round_figures(ctx.session, consultation.round_id, cell.id)),
     ]
+    if tally := await stances.tally(ctx.session, consultation, len(members), cell.id):
+        heading.append(views.stance_line(tally))
     if submissions.is_in_force(submission):
         assert submission is not None
         name = await submissions.member_name(ctx.session, submission.submitted_by)

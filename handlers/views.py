@@ -45,6 +45,11 @@ def section_pages(section: Section, caps: ChannelCaps) -> list[str]:
     return split_text(text, caps.page_budget()) or [""]
 
 
+def context_line(section: Section) -> str:
+    """Where the section sits, as its page shows it: the headings above it, shortened."""
+    return " › ".join(shorten(p, 50) for p in section.path)
+
+
 def section_reply(
     consultation: Consultation,
     section: Section,
@@ -56,7 +61,7 @@ def section_reply(
     pages = section_pages(section, caps)
     page = min(max(page, 1), len(pages))
     header = strings.SECTION_HEADER.format(position=section.position, count=count)
-    context = " › ".join(shorten(p, 50) for p in section.path)
+    context = context_line(section)
     # The document's shape: its number and title bold, where it sits in italics.
     heading = (Span(header), Span(" · "), Span(context, Style.ITALIC)) if context else header
     lines: list[Line] = [heading, "━━━━━━━━━━", Span(section.label, Style.BOLD), ""]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import ColumnElement, delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -165,9 +165,22 @@ async def member_comments(
 
 
 def has_content(comment: Comment | None) -> bool:
+    """`said()` for a comment already loaded."""
     return comment is not None and (
         bool(comment.choice) or bool(comment.text) or bool(comment.proposals)
     )
+
+
+def said() -> ColumnElement[bool]:
+    """The one rule for a comment that says something: a choice, text or a proposed wording.
+    A row can hold none (a proposal withdrawn, a text cleared): the export, the overview, the
+    figures, the report and the reminders all count by this rule, so they agree."""
+    return or_(Comment.choice.is_not(None), Comment.text != "", Comment.proposals != "")
+
+
+def written() -> ColumnElement[bool]:
+    """A comment with words of its own (text or a proposed wording): «có nội dung»."""
+    return or_(Comment.text != "", Comment.proposals != "")
 
 
 @dataclass(frozen=True)

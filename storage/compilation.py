@@ -7,13 +7,14 @@ section's rows at once. The web console and the CLI call these same functions.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import and_, case, func, literal, null, or_, select, union_all
+from sqlalchemy import and_, case, func, literal, null, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.comments import said, written
 from storage.models import (
     Cell,
     CellOpinion,
@@ -37,6 +38,8 @@ class ItemView:
     cell: str
     member: str  # "" for a cell's opinion, and unless names were asked for
     choice: str | None
+    passages: str = ""  # what the comment points at and proposes, one a line (as exported)
+    proposals: str = ""
 
 
 @dataclass(frozen=True)
@@ -73,6 +76,18 @@ class GroupView:
     def choices(self) -> Counter[str]:
         return Counter(item.choice for item in self.items if item.choice)
 
+    def passages(self) -> list[str]:
+        """The passages its comments point at, each once, in the items' order."""
+        return _lines(item.passages for item in self.items)
+
+    def proposals(self) -> list[str]:
+        """The wordings its members proposed («original» → «proposed»), each once."""
+        return _lines(item.proposals for item in self.items)
+
+
+def _lines(texts: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(line for text in texts for line in text.split("\n") if line))
+
 
 @dataclass(frozen=True)
 class SectionFigures:
@@ -107,10 +122,10 @@ async def figures(session: AsyncSession, consultation_id: int) -> Figures:
     title, offered = (await session.execute(
         select(Consultation.title, Consultation.choices).where(Consultation.id == consultation_id)
     )).one()
-    said = or_(Comment.choice.is_not(None), Comment.text != "")
+    says = said()
     sources = union_all(
         select(Comment.cell_id.label("cell_id")).where(
-            Comment.consultation_id == consultation_id, said),
+            Comment.consultation_id == consultation_id, says),
         select(CellOpinion.cell_id).where(
             CellOpinion.consultation_id == consultation_id, CellOpinion.text != ""),
     ).subquery()
@@ -119,7 +134,7 @@ async def figures(session: AsyncSession, consultation_id: int) -> Figures:
         .join(sources, sources.c.cell_id == Cell.id)
     )).one()
     members = (await session.execute(select(func.count(func.distinct(Comment.member_id))).where(
-        Comment.consultation_id == consultation_id, said))).scalar_one()
+        Comment.consultation_id == consultation_id, says))).scalar_one()
     submitted = (await session.execute(
         select(func.count()).select_from(CellSubmission).where(_in_force(consultation_id))
     )).scalar_one()
@@ -136,9 +151,9 @@ async def section_figures(session: AsyncSession, consultation_id: int) -> list[S
     """Answers per section and choice, in reading order, every section included."""
     spread = await session.execute(
         select(Comment.section_id, Comment.choice, func.count(),
-               func.sum(case((Comment.text != "", 1), else_=0)))
+               func.sum(case((written(), 1), else_=0)))
         .where(Comment.consultation_id == consultation_id,
-               or_(Comment.choice.is_not(None), Comment.text != ""))
+               said())
         .group_by(Comment.section_id, Comment.choice)
     )
     by_choice: dict[int, dict[str, int]] = {}
@@ -171,7 +186,8 @@ async def section_groups(
         select(GroupItem.group_id, GroupItem.id.label("item"), Comment.text.label("text"),
                Organization.name.label("org"), Cell.name.label("cell"),
                (Member.full_name if named else literal("")).label("member"),
-               Comment.choice.label("choice"))
+               Comment.choice.label("choice"), Comment.passages.label("passages"),
+               Comment.proposals.label("proposals"))
         .join(Comment, Comment.id == GroupItem.comment_id)
         .join(Member, Member.id == Comment.member_id)
         .join(Cell, Cell.id == Comment.cell_id)
@@ -180,7 +196,7 @@ async def section_groups(
     )
     opinions = (
         select(GroupItem.group_id, GroupItem.id, CellOpinion.text, Organization.name, Cell.name,
-               literal(""), null())
+               literal(""), null(), literal(""), literal(""))
         .join(CellOpinion, CellOpinion.id == GroupItem.opinion_id)
         .join(Cell, Cell.id == CellOpinion.cell_id)
         .join(Organization, Organization.id == Cell.organization_id)
@@ -198,8 +214,9 @@ async def section_groups(
             decision.decided_at, decision.version)
         groups[group.id] = GroupView(group.id, group.kind, group.representative, view)
     rows = await session.execute(select(items).order_by(items.c.org, items.c.cell, items.c.item))
-    for group_id, item_id, text, org, cell, member, choice in rows:
-        groups[group_id].items.append(ItemView(item_id, text, org, cell, member, choice))
+    for group_id, item_id, text, org, cell, member, choice, passages, proposals in rows:
+        groups[group_id].items.append(
+            ItemView(item_id, text, org, cell, member, choice, passages, proposals))
     return sorted(groups.values(), key=lambda g: (g.kind != "member", -g.people, g.id))
 
 

@@ -25,17 +25,18 @@ from sqlalchemy import (
     func,
     literal,
     null,
-    or_,
     select,
     union_all,
 )
 
 from content import strings
+from storage.comments import said
 from storage.models import (
     Cell,
     CellOpinion,
     CellSubmission,
     Comment,
+    DocumentStance,
     Member,
     Organization,
     Section,
@@ -43,6 +44,8 @@ from storage.models import (
 from storage.sql_time import Span, local_iso
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A member's stance on the whole document is a row of its own, sorted before the sections.
+STANCE_POSITION = 0
 
 
 def neutralise(field: str) -> str:
@@ -192,7 +195,7 @@ def formatted_rows(
         .join(place, p.id == Comment.cell_id)
         .where(
             Comment.consultation_id == consultation_id,
-            or_(Comment.choice.is_not(None), Comment.text != "", Comment.proposals != ""),
+            said(),
         )
     )
     opinions = (
@@ -216,10 +219,30 @@ def formatted_rows(
         .join(place, p.id == CellOpinion.cell_id)
         .where(CellOpinion.consultation_id == consultation_id, CellOpinion.text != "")
     )
+    whole = (
+        select(
+            p.place, literal(STANCE_POSITION), literal(1), literal("") if anonymous else
+            Member.full_name, DocumentStance.id if anonymous else Member.id,
+            *((DocumentStance.stance, DocumentStance.text) if anonymous else ()),
+            p.org_text, p.code_text, p.cell_text, literal("", String), literal("", String),
+            literal(quote(strings.STANCE_WHOLE_DOCUMENT), String), p.submitted_text,
+            literal(quote(strings.EXPORT_KIND_MEMBER), String),
+            literal("", String) if anonymous else safe(Member.full_name),
+            safe(DocumentStance.stance), safe(DocumentStance.text),
+            local_iso(DocumentStance.created_at, dialect, zone),
+            local_iso(DocumentStance.updated_at, dialect, zone),
+            literal("", String), literal("", String), literal("", String),
+        )
+        .select_from(DocumentStance)
+        .join(Member, Member.id == DocumentStance.member_id)
+        .join(place, p.id == DocumentStance.cell_id)
+        .where(DocumentStance.consultation_id == consultation_id)
+    )
     if cell_id is not None:
         members = members.where(Comment.cell_id == cell_id)
         opinions = opinions.where(CellOpinion.cell_id == cell_id)
-    rows = union_all(members, opinions).subquery()
+        whole = whole.where(DocumentStance.cell_id == cell_id)
+    rows = union_all(members, opinions, whole).subquery()
     c = rows.c
     fields: list[ColumnElement[Any]] = [
         literal(head, String), c.position_text, c.number_text, c.title_text, c.org_text,
@@ -263,7 +286,8 @@ def _csv_field(column: ColumnElement[str], dialect: str) -> ColumnElement[str]:
 
 
 def raw_rows(consultation_id: int, cell_id: int | None, anonymous: bool) -> Select[Any]:
-    """Members' comments and cells' opinions as one ordered stream, as stored (unformatted)."""
+    """Members' comments, cells' opinions and members' stances on the whole document as one
+    ordered stream, as stored (unformatted)."""
     rows = _union(consultation_id, cell_id, anonymous)
     return select(rows).order_by(*_order(rows.c, anonymous))
 
@@ -310,7 +334,7 @@ def _union(consultation_id: int, cell_id: int | None, anonymous: bool) -> Subque
         .outerjoin(CellSubmission, submission)
         .where(
             Comment.consultation_id == consultation_id,
-            or_(Comment.choice.is_not(None), Comment.text != "", Comment.proposals != ""),
+            said(),
         )
     )
     opinions = (
@@ -338,7 +362,23 @@ def _union(consultation_id: int, cell_id: int | None, anonymous: bool) -> Subque
         .outerjoin(CellSubmission, submission)
         .where(CellOpinion.consultation_id == consultation_id, CellOpinion.text != "")
     )
+    whole = (
+        select(
+            *place, literal(STANCE_POSITION), literal(""), literal(strings.STANCE_WHOLE_DOCUMENT),
+            literal(1), literal("") if anonymous else Member.full_name,
+            DocumentStance.id if anonymous else Member.id, DocumentStance.stance,
+            DocumentStance.text, submitted, DocumentStance.created_at, DocumentStance.updated_at,
+            literal(""), literal(""), literal(""),
+        )
+        .select_from(DocumentStance)
+        .join(Member, Member.id == DocumentStance.member_id)
+        .join(Cell, Cell.id == DocumentStance.cell_id)
+        .join(Organization, Organization.id == Cell.organization_id)
+        .outerjoin(CellSubmission, submission)
+        .where(DocumentStance.consultation_id == consultation_id)
+    )
     if cell_id is not None:
         members = members.where(Comment.cell_id == cell_id)
         opinions = opinions.where(CellOpinion.cell_id == cell_id)
-    return union_all(members, opinions).subquery()
+        whole = whole.where(DocumentStance.cell_id == cell_id)
+    return union_all(members, opinions, whole).subquery()

@@ -12,8 +12,12 @@ Columns, in this order (headers: content.strings.EXPORT_COLUMNS and EXPORT_PRECI
  18 document: its short name (a round may send several documents; all of them are exported,
     one after the other in the order they were loaded, unless one is asked for)
 
-Rows: one per member per section with a choice or text, one per cell opinion. Order: organization
-name, cell code, section position, the cell's opinion before its members, then member name and
+Rows: one per member per section with a choice, text or a proposed wording, one per cell opinion,
+and one per member's stance on the whole document: section title «Toàn bộ dự thảo», no position
+or number, the stance as the choice and its comment as the text, so a clerk filters or sorts the
+one file like any section. Order: organization
+name, cell code, section position (stances first), the cell's opinion before its members, then
+member name and
 member id; anonymous exports order members by choice and text instead, so that a row's place
 cannot name its author. The same data gives a byte-identical file.
 
@@ -44,10 +48,11 @@ from typing import Any, BinaryIO
 from zoneinfo import ZoneInfo
 
 import xlsxwriter
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from content import strings
+from storage.comments import said, written
 from storage.export_rows import (
     FORMULA_STARTS,
     CsvRow,
@@ -312,10 +317,10 @@ async def _summary_sheet(
     if cell_id is not None:
         comment_scope.append(Comment.cell_id == cell_id)
         opinion_scope.append(CellOpinion.cell_id == cell_id)
-    has_text = func.sum(case((Comment.text != "", 1), else_=0))
+    has_text = func.sum(case((written(), 1), else_=0))
     spread = await source.execute(
         select(Comment.section_id, Comment.choice, func.count(), has_text)
-        .where(*comment_scope, or_(Comment.choice.is_not(None), Comment.text != ""))
+        .where(*comment_scope, said())
         .group_by(Comment.section_id, Comment.choice)
     )
     counts: dict[tuple[int, str | None], int] = {}

@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.comments import said
 from storage.models import Comment, Section
 
 
@@ -29,7 +30,7 @@ async def section_spreads(session: AsyncSession, consultation_id: int) -> list[S
     counts = await session.execute(
         select(Comment.section_id, Comment.choice, func.count())
         .where(Comment.consultation_id == consultation_id,
-               or_(Comment.choice.is_not(None), Comment.text != ""))
+               said())
         .group_by(Comment.section_id, Comment.choice)
     )
     by_section: dict[int, dict[str | None, int]] = {}
@@ -50,7 +51,7 @@ async def comments_per_day(
     moments = await session.stream_scalars(
         select(Comment.created_at).where(
             Comment.consultation_id == consultation_id,
-            or_(Comment.choice.is_not(None), Comment.text != ""),
+            said(),
         ).execution_options(yield_per=5000)
     )
     days: dict[date, int] = {}

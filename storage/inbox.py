@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from storage.models import ZaloInboxEvent
 
@@ -19,11 +20,12 @@ class Kept:
 
     id: int
     raw: str
-    attempts: int
+    attempts: int  # claims so far, this one included
 
 
-def add(session: AsyncSession, update_key: str, raw: str, now: datetime) -> None:
-    session.add(ZaloInboxEvent(update_key=update_key, raw=raw, received_at=now, attempts=0))
+def add(session: AsyncSession, update_key: str, chat_id: str, raw: str, now: datetime) -> None:
+    session.add(ZaloInboxEvent(update_key=update_key, chat_id=chat_id, raw=raw, received_at=now,
+                               attempts=0))
 
 
 def _due(now: datetime) -> Any:
@@ -32,8 +34,20 @@ def _due(now: datetime) -> Any:
 
 async def claim(session: AsyncSession, now: datetime, lease: timedelta, limit: int) -> list[Kept]:
     """The oldest unclaimed events, in arrival order, owned until now + lease (the condition
-    is checked again on the rows, so two workers on PostgreSQL never take the same one)."""
-    oldest = select(ZaloInboxEvent.id).where(_due(now)).order_by(ZaloInboxEvent.id).limit(limit)
+    is checked again on the rows, so two workers on PostgreSQL never take the same one).
+
+    As the outbox's claim (storage/outbox.py): an event waits while an earlier one of the
+    same chat is held by a worker, so a second worker never handles a chat's later message
+    before the first has saved its earlier one."""
+    earlier = aliased(ZaloInboxEvent)
+    blocked = (
+        select(earlier.id)
+        .where(earlier.chat_id == ZaloInboxEvent.chat_id, earlier.id < ZaloInboxEvent.id,
+               earlier.claimed_until.is_not(None), earlier.claimed_until >= now)
+        .exists()
+    )
+    oldest = (select(ZaloInboxEvent.id).where(_due(now), ~blocked).order_by(ZaloInboxEvent.id)
+              .limit(limit))
     result = await session.execute(
         update(ZaloInboxEvent)
         .where(ZaloInboxEvent.id.in_(oldest.scalar_subquery()), _due(now))
@@ -50,12 +64,19 @@ async def remove(session: AsyncSession, ids: Sequence[int]) -> None:
         await session.execute(delete(ZaloInboxEvent).where(ZaloInboxEvent.id.in_(list(ids))))
 
 
-async def release(session: AsyncSession, ids: Sequence[int]) -> None:
-    """Not handled this time: due again for the next claim."""
+async def release(session: AsyncSession, ids: Sequence[int], untried: Sequence[int] = ()) -> None:
+    """Not handled this time: due again for the next claim. `untried` (some of `ids`) waited
+    behind an earlier event of their chat and were never tried: their claim is not counted."""
     if ids:
         await session.execute(
             update(ZaloInboxEvent).where(ZaloInboxEvent.id.in_(list(ids)))
             .values(claimed_until=None).execution_options(synchronize_session=False)
+        )
+    if untried:
+        await session.execute(
+            update(ZaloInboxEvent).where(ZaloInboxEvent.id.in_(list(untried)))
+            .values(attempts=ZaloInboxEvent.attempts - 1)
+            .execution_options(synchronize_session=False)
         )
 
 

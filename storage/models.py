@@ -538,9 +538,11 @@ class ZaloInboxEvent(Base):
     so the webhook's first, smallest write is this row, and its 200 follows it."""
 
     __tablename__ = "zalo_inbox"
+    __table_args__ = (Index("ix_zalo_inbox_chat", "chat_id", "id"),)  # a chat's earlier events
 
     id: Mapped[int] = mapped_column(primary_key=True)  # arrival order
     update_key: Mapped[str] = mapped_column(String(120))  # "zalo:<message_id>", or ""
+    chat_id: Mapped[str] = mapped_column(String(64), default="", server_default="")  # "": unread
     raw: Mapped[str] = mapped_column(Text)
     received_at: Mapped[datetime]
     claimed_until: Mapped[datetime | None]  # a worker is on it until then
@@ -600,7 +602,11 @@ class DocumentStance(Base):
     """A member's stance on the whole document (Tán thành …), with an optional comment."""
 
     __tablename__ = "document_stance"
-    __table_args__ = (UniqueConstraint("member_id", "consultation_id"),)
+    __table_args__ = (
+        UniqueConstraint("member_id", "consultation_id"),
+        # The round's tally, and one cell's, without reading other rounds' or cells' rows.
+        Index("ix_document_stance_consultation_cell", "consultation_id", "cell_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     consultation_id: Mapped[int] = mapped_column(ForeignKey("consultation.id", ondelete="CASCADE"))

@@ -1,14 +1,23 @@
-"""Which section page each message the bot sent shows: a reply to it is about that page."""
+"""Which section page each message the bot sent shows: a reply to it is about that page.
+
+Only a chat's latest KEEP pages are kept. Members swipe-reply to what is on their screen,
+not to a page sent hundreds of messages ago, and a reply to a forgotten page is still saved
+(on the open section, saying so). Kept per chat rather than cleared when a round ends, the
+table stays bounded by the number of chats whatever becomes of rounds and documents, with
+no job to run: every write trims its own chat.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Section, SentPage
+
+KEEP = 200  # a round read through is about a hundred pages (23 sections on Zalo's short pages)
 
 
 async def record(
@@ -26,6 +35,10 @@ async def record(
             session.add(SentPage(channel=channel, chat_id=chat_id, message_id=message_id,
                                  section_id=section_id, page=page, sent_at=now))
     await session.flush()
+    chat = (SentPage.channel == channel, SentPage.chat_id == chat_id)
+    oldest_kept = (select(SentPage.id).where(*chat).order_by(SentPage.id.desc())
+                   .offset(KEEP - 1).limit(1).scalar_subquery())
+    await session.execute(delete(SentPage).where(*chat, SentPage.id < oldest_kept))
 
 
 async def page_of(

@@ -30,6 +30,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.comments import said, written
 from storage.models import (
     Cell,
     CellProgress,
@@ -137,13 +138,13 @@ async def cell_tallies(
     session: AsyncSession, consultation_id: int, cell_id: int
 ) -> dict[int, Tally]:
     """Answered counts and choice spread per section id, for comments kept under this cell."""
-    has_text = func.sum(case((Comment.text != "", 1), else_=0))
+    has_text = func.sum(case((written(), 1), else_=0))
     result = await session.execute(
         select(Comment.section_id, Comment.choice, func.count(), has_text)
         .where(
             Comment.cell_id == cell_id,
             Comment.consultation_id == consultation_id,
-            or_(Comment.choice.is_not(None), Comment.text != ""),
+            said(),
         )
         .group_by(Comment.section_id, Comment.choice)
     )
@@ -315,7 +316,7 @@ async def section_comments(
         .where(
             Comment.cell_id == cell_id,
             Comment.section_id == section_id,
-            or_(Comment.choice.is_not(None), Comment.text != ""),
+            said(),
         )
         .order_by(Member.full_name, Member.id)
     )

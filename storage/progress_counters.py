@@ -8,6 +8,10 @@ the same statements; PostgreSQL wraps them in plpgsql functions and takes a row 
 from __future__ import annotations
 
 # A member's state in a round: 2 finished, 1 started (progress or any comment), 0 neither.
+# "Any comment" is any row, not only one that says something (storage/comments.said): every
+# comment, a proposal-only one included, is written after its member opened the draft (a
+# progress row), so the two rules count the same members, and the triggers need not fire
+# on every edit of a comment's text.
 STATUS = """(CASE
   WHEN EXISTS (SELECT 1 FROM progress p WHERE p.member_id = {m} AND p.consultation_id = {c}
                AND p.finished_at IS NOT NULL) THEN 2

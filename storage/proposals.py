@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import and_, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from content import strings
 from content.passages import diff_text
 from storage.comments import PART_SEPARATOR, get_comment
-from storage.models import Comment, Member, Section, WordingProposal
+from storage.models import Comment, GroupItem, Member, Section, WordingProposal
 
 
 async def start(
@@ -101,13 +101,23 @@ async def _copy_to_comment(
     await session.flush()
 
 
-async def by_section(session: AsyncSession, consultation_id: int) -> dict[int, list[tuple[str, str]]]:
-    """Every finished proposal of a round, (original, proposed), by section id, in order."""
-    rows = await session.execute(
+async def by_section(
+    session: AsyncSession, consultation_id: int, *, outside_groups: bool = False
+) -> dict[int, list[tuple[str, str]]]:
+    """Every finished proposal of a round, (original, proposed), by section id, in order;
+    `outside_groups`: only those whose comment is in no group (the report shows the others
+    with their group)."""
+    query = (
         select(WordingProposal.section_id, WordingProposal.original, WordingProposal.proposed)
         .where(WordingProposal.consultation_id == consultation_id, WordingProposal.proposed != "")
         .order_by(WordingProposal.section_id, WordingProposal.id)
     )
+    if outside_groups:
+        query = (query.join(Comment, and_(Comment.member_id == WordingProposal.member_id,
+                                          Comment.section_id == WordingProposal.section_id))
+                 .outerjoin(GroupItem, GroupItem.comment_id == Comment.id)
+                 .where(GroupItem.id.is_(None)))
+    rows = await session.execute(query)
     found: dict[int, list[tuple[str, str]]] = {}
     for section_id, original, proposed in rows:
         found.setdefault(section_id, []).append((original, proposed))

@@ -23,6 +23,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.comments import said, written
 from storage.models import (
     Cell,
     CellSubmission,
@@ -260,7 +261,7 @@ async def answered_counts(session: AsyncSession, consultation_id: int) -> dict[i
         select(Comment.member_id, func.count())
         .where(
             Comment.consultation_id == consultation_id,
-            or_(Comment.choice.is_not(None), Comment.text != ""),
+            said(),
         )
         .group_by(Comment.member_id)
     )
@@ -296,9 +297,9 @@ async def cell_counts(session: AsyncSession, consultation_id: int) -> dict[int, 
 async def comment_totals(session: AsyncSession, consultation_id: int) -> tuple[int, int]:
     """(comments with a choice or text, of which with text), for the closing summary."""
     result = await session.execute(
-        select(func.count(), func.count().filter(Comment.text != "")).where(
+        select(func.count(), func.count().filter(written())).where(
             Comment.consultation_id == consultation_id,
-            or_(Comment.choice.is_not(None), Comment.text != ""),
+            said(),
         )
     )
     total, with_text = result.one()

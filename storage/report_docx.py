@@ -26,8 +26,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from content import strings
 from content.passages import diff_text
 from content.text import fold, shorten
-from storage import compilation, proposals
+from storage import compilation, proposals, stances
 from storage.compilation import GroupView, SectionFigures
+from storage.models import Consultation
 
 FONT = "Times New Roman"
 
@@ -90,7 +91,7 @@ async def _document_part(
     _para(document, strings.REPORT_PART_SECTIONS, bold=True, indent=False)
     groups_written = 0
     index = 0
-    rewordings = await proposals.by_section(session, consultation_id)
+    rewordings = await proposals.by_section(session, consultation_id, outside_groups=True)
     async for section, groups in compilation.sections_with_groups(
             session, consultation_id, named=named):
         if not section.answers and not section.opinions:
@@ -113,6 +114,7 @@ async def _document_part(
                 _group(document, number, group, named)
                 groups_written += 1
         _rewordings(document, rewordings.get(section.id, []))
+    await _stances(document, session, consultation_id, figures.members_total, named)
     return ReportCount(index, groups_written)
 
 
@@ -208,16 +210,11 @@ def _figures_table(document: Any, sections: list[SectionFigures], offered: list[
     for section in sections:
         labels += [label for label in section.by_choice if label not in labels]
     head = [strings.REPORT_FIGURES_TABLE_HEAD[0], *labels, *strings.REPORT_FIGURES_TABLE_HEAD[1:]]
-    table = document.add_table(rows=1, cols=len(head))
-    table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, head, strict=True):
-        _small(cell, text, bold=True)
-    for section in sections:
-        values = [f"{section.number} {shorten(section.title, 38)}".strip(),
-                  *[str(section.by_choice.get(label, 0)) for label in labels],
-                  str(section.answers), str(section.with_text), str(section.opinions)]
-        for cell, text in zip(table.add_row().cells, values, strict=True):
-            _small(cell, text)
+    _small_table(document, head, [
+        [f"{section.number} {shorten(section.title, 38)}".strip(),
+         *[str(section.by_choice.get(label, 0)) for label in labels],
+         str(section.answers), str(section.with_text), str(section.opinions)]
+        for section in sections])
     document.add_paragraph()
 
 
@@ -242,6 +239,11 @@ def _group(document: Any, number: int, group: GroupView, named: bool) -> None:
         _para(document, strings.REPORT_GROUP_CHOICES.format(
             choices=_choices(dict(choices)) if choices else strings.REPORT_NO_CHOICE),
             italic=True)
+    if passages := group.passages():
+        _para(document, strings.REPORT_GROUP_PASSAGES.format(passages="; ".join(passages)),
+              italic=True)
+    for proposal in group.proposals():
+        _para(document, strings.REPORT_GROUP_PROPOSAL.format(proposal=proposal), italic=True)
     decision = group.decision
     text = strings.REPORT_UNDECIDED if decision is None else strings.REPORT_DECISION.format(
         outcome=strings.OUTCOMES.get(decision.outcome, decision.outcome),
@@ -258,6 +260,33 @@ def _rewordings(document: Any, found: list[tuple[str, str]]) -> None:
         _para(document, strings.REPORT_PROPOSAL.format(
             index=number, original=original, proposed=proposed,
             diff=diff_text(original, proposed)))
+
+
+async def _stances(
+    document: Any, session: AsyncSession, consultation_id: int, members: int, named: bool
+) -> None:
+    """Part III: how many members gave each stance on the whole document, and what they wrote."""
+    consultation = await session.get(Consultation, consultation_id)
+    tally = None if consultation is None else await stances.tally(session, consultation, members)
+    if tally is None:
+        return
+    _para(document, strings.REPORT_PART_STANCES, bold=True, indent=False)
+    if not tally.given:
+        _para(document, strings.REPORT_STANCES_NONE)
+        return
+    counts = [(label, tally.counts.get(label, 0)) for label in tally.labels]
+    _small_table(document, strings.REPORT_STANCES_TABLE_HEAD, [
+        (label, str(count), f"{100 * count / members:.1f}%".replace(".", ",") if members else "—")
+        for label, count in [*counts, (strings.STANCE_NOT_GIVEN, tally.not_given)]])
+    document.add_paragraph()
+    written = await stances.stance_comments(session, consultation_id, named=named)
+    if written:
+        _para(document, strings.REPORT_STANCE_COMMENTS_HEAD, bold=True, italic=True)
+    for comment in written:
+        place = ", ".join(part for part in (comment.member, comment.cell, comment.organization)
+                          if part)
+        _para(document, strings.REPORT_STANCE_COMMENT.format(
+            place=place, stance=comment.stance, text=comment.text))
 
 
 def _closing(document: Any) -> None:
@@ -283,10 +312,16 @@ async def _appendix(document: Any, session: AsyncSession, consultation_id: int) 
     if not cells:
         _para(document, strings.REPORT_APPENDIX_NONE)
         return
-    table = document.add_table(rows=1, cols=4)
+    _small_table(document, strings.REPORT_APPENDIX_HEAD,
+                 [(str(n), org, code, name) for n, (org, code, name) in enumerate(cells, start=1)])
+
+
+def _small_table(document: Any, head: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
+    """A grid in 11 pt, its header in bold."""
+    table = document.add_table(rows=1, cols=len(head))
     table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, strings.REPORT_APPENDIX_HEAD, strict=True):
+    for cell, text in zip(table.rows[0].cells, head, strict=True):
         _small(cell, text, bold=True)
-    for n, (org, code, name) in enumerate(cells, start=1):
-        for cell, text in zip(table.add_row().cells, (str(n), org, code, name), strict=True):
+    for row in rows:
+        for cell, text in zip(table.add_row().cells, row, strict=True):
             _small(cell, text)

@@ -60,10 +60,13 @@ def test_progress_prints_the_overview_table(seeded: Path) -> None:
     ]
     assert "1/2" in lines[4] and "GD1" in lines[4]
     assert "Toàn Khối: 1/5 đảng viên hoàn thành (20%)" in result.output
+    assert ("Ý kiến chung về toàn văn dự thảo: Tán thành 0 · Tán thành một phần 0 · "
+            "Không tán thành 0 · Chưa cho ý kiến 5") in result.output
 
     one = CliRunner().invoke(app, ["progress", "--cell", "GD1"])
     assert one.exit_code == 0 and "GD2" not in one.output
     assert "✅ Đã hoàn thành (1): Nguyễn Văn An" in one.output
+    assert "Không tán thành 0 · Chưa cho ý kiến 2" in one.output  # the cell's two members
     missing = CliRunner().invoke(app, ["progress", "--cell", "NOPE"])
     assert missing.exit_code == 1 and "NOPE" in missing.output
 

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from bot.engine import ConversationEngine
 from storage import pages_sent
+from storage.consultations import section_by_id
 from storage.models import Comment, CommentPart, WordingProposal
 from tests.conftest import Bloc
 from tests.handlers.test_member_flow import linked
@@ -59,3 +60,23 @@ async def test_proposals_keep_to_the_limit_and_the_deadline(
         comment = (await s.execute(select(Comment))).scalar_one()
     assert comment.proposals.startswith(f"«{original}» → «Câu mới.»")
 
+
+
+async def test_a_quote_of_the_bold_title_or_the_headings_above_is_in_the_section(
+    engine: ConversationEngine, bloc: Bloc, clock: FakeClock
+) -> None:
+    chat = await linked(engine)
+    await chat.press("m:p:3")
+    async with engine._factory() as s:
+        section = await section_by_id(s, bloc.consultation.id, bloc.section_ids[2])
+        assert section is not None and section.path
+        await pages_sent.record(s, "telegram", chat.user_id, ["90"], section.id, 1, clock.now())
+        await s.commit()
+    heading = section.path[-1]
+    for quote in (section.title, section.label, heading, heading[:30]):
+        await chat.reply("Đề nghị viết lại.", to="90", quote=quote)
+        assert "Đã lưu ý kiến về mục 3" in chat.text, (quote, chat.text)
+    await chat.reply("Đề nghị viết lại.", to="90", quote="một câu không có trong mục")
+    assert "không có trong nội dung mục 3" in chat.text
+    passages = [passage for _, passage in (await rows(engine))[0]]
+    assert passages == [section.title, section.label, heading, heading[:30]]

@@ -9,9 +9,9 @@ from sqlalchemy import select
 
 from content import strings
 from handlers.actions import AskNudge, AskSubmit, Reopen
-from handlers.cell_views import time_left
+from handlers.cell_views import stance_line, time_left
 from handlers.conversation import Button
-from storage import progress, submissions
+from storage import progress, stances, submissions
 from storage.consultations import current_consultation, list_sections
 from storage.models import Organization, Role
 from storage.progress import Status
@@ -62,6 +62,7 @@ async def _cell(
             s.id: await progress.section_comments(uow.session, found.id, s.id)
             for s in sections if s.id in tallies
         }
+        stance = await stances.tally(uow.session, consultation, len(members), found.id)
         organization = await uow.session.scalar(
             select(Organization.name).where(Organization.id == found.organization_id))
     counts = {status: sum(1 for m in members if m.status is status) for status in Status}
@@ -72,6 +73,7 @@ async def _cell(
         comments=comments, submitted=submissions.is_in_force(submission), submission=submission,
         left=time_left(now, consultation.deadline), answers=answers,
         steps=_steps(viewer, found.id), csrf=viewer.csrf,
+        stances=stance_line(stance) if stance else "",
     )
 
 

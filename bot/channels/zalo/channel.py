@@ -274,6 +274,12 @@ class ZaloChannel:
         message_id = _message_id(event)
         return f"zalo:{message_id}"[:120] if message_id else ""
 
+    @staticmethod
+    def chat_of(event: Any) -> str:
+        """The chat an event came from, "" when it cannot be read: the inbox keeps a chat's
+        events in order by it."""
+        return _sender_chat(event)[:64]
+
     async def _park(self, event: Any, error: MalformedEvent, receiver: Receiver) -> None:
         chat = _sender_chat(event)
         key = self.key_of(event)

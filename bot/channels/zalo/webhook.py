@@ -48,7 +48,7 @@ def zalo_webhook(
             log.warning("zalo webhook: a body with no event refused")
             return web.Response(status=400, text="not a Zalo event")
         if inbox is not None:
-            return await keep(inbox, [(channel.key_of(e), e) for e in events])
+            return await keep(inbox, [(channel.key_of(e), channel.chat_of(e), e) for e in events])
         try:
             received = await channel.read_all(events, receiver)
         except StorageUnavailable:
@@ -60,11 +60,12 @@ def zalo_webhook(
     return receive
 
 
-async def keep(inbox: Inbox, events: list[tuple[str, JsonObject]]) -> web.Response:
+async def keep(inbox: Inbox, events: list[tuple[str, str, JsonObject]]) -> web.Response:
     """The first and smallest write: each raw event as it came. Zalo documents no
     redelivery, so this is what stands between a member's message and losing it."""
     try:
-        await inbox.keep([(key, json.dumps(event, default=str)) for key, event in events])
+        await inbox.keep([(key, chat, json.dumps(event, default=str))
+                          for key, chat, event in events])
     except Exception as error:  # noqa: BLE001 - whatever the database said, it is not kept
         log.error("zalo webhook: %d events not kept (%s); answered 503", len(events),
                   type(error).__name__)
