@@ -87,17 +87,24 @@ def chat(
 @draft_app.command("load", help=strings.HELP_DRAFT_LOAD)
 def draft_load(
     path: Path,
-    deadline: Annotated[str, typer.Option(help=strings.HELP_DRAFT_DEADLINE)],
+    deadline: Annotated[str | None, typer.Option(help=strings.HELP_DRAFT_DEADLINE)] = None,
     title: Annotated[str | None, typer.Option(help=strings.HELP_DRAFT_TITLE)] = None,
     reminders: Annotated[str | None, typer.Option(help=strings.HELP_DRAFT_REMINDERS)] = None,
+    add: Annotated[bool, typer.Option("--add", help=strings.HELP_DRAFT_ADD)] = False,
+    document: Annotated[str, typer.Option(help=strings.HELP_DRAFT_DOCUMENT)] = "",
 ) -> None:
     settings = Settings()
+    if add and (deadline is not None or reminders is not None):
+        raise _fail(strings.CLI_ADD_SHARES_ROUND)
+    if not add and deadline is None:
+        raise _fail(strings.CLI_DEADLINE_NEEDED)
     try:
         rules = parse_policy(reminders) if reminders is not None else None
     except PolicyError as error:
         raise _fail(strings.CLI_REMIND_BAD_POLICY.format(error=error)) from None
     try:
-        when = datetime.strptime(deadline, "%Y-%m-%d %H:%M").replace(tzinfo=settings.tz)
+        when = (datetime.strptime(deadline, "%Y-%m-%d %H:%M").replace(tzinfo=settings.tz)
+                if deadline is not None else None)
     except ValueError:
         raise _fail(strings.CLI_BAD_DEADLINE.format(deadline=deadline)) from None
     try:
@@ -109,23 +116,34 @@ def draft_load(
 
     async def job(instance: App) -> None:
         now = instance.clock.now()
-        if when <= now:
+        if when is not None and when <= now:
             raise _fail(strings.CLI_DEADLINE_PASSED)
         async with instance.uow() as uow:
-            consultation = await create_consultation(
-                uow.session, parsed, title=title or parsed.title or path.stem,
-                deadline=when, now=now, source_name=path.name, reminders=rules,
-            )
+            joins = await current_consultation(uow.session) if add else None
+            if add and joins is None:
+                raise _fail(strings.CLI_NO_CONSULTATION)
+            try:
+                consultation = await create_consultation(
+                    uow.session, parsed, title=title or parsed.title or path.stem,
+                    deadline=when or now, now=now, source_name=path.name, reminders=rules,
+                    joins=joins, document=document,
+                )
+            except ValueError as error:
+                raise _fail(str(error)) from None
             await uow.commit()
-        typer.echo(strings.CLI_DRAFT_OPENED.format(id=consultation.id, title=consultation.title))
-        typer.echo(strings.CLI_DRAFT_DEADLINE.format(when=when, count=len(parsed.sections)))
+        opened = strings.CLI_DRAFT_ADDED if add else strings.CLI_DRAFT_OPENED
+        typer.echo(opened.format(id=consultation.id, title=consultation.title,
+                                 round=consultation.round_id))
+        typer.echo(strings.CLI_DRAFT_DEADLINE.format(
+            when=consultation.deadline.astimezone(settings.tz), count=len(parsed.sections)))
         for n, s in enumerate(parsed.sections, start=1):
             typer.echo(strings.CLI_DRAFT_SECTION.format(
                 position=n, number=s.number or "-", title=s.title, chars=len(s.body)))
         for issue in parsed.issues:
             typer.secho(strings.CLI_DRAFT_ISSUE.format(
                 name=path.name, line=issue.line, message=issue.message), fg=typer.colors.YELLOW)
-        for line in reminder_commands.slot_lines(instance, when, consultation.reminders):
+        for line in reminder_commands.slot_lines(instance, consultation.deadline,
+                                                 consultation.reminders):
             typer.echo(line)
 
     _run(job)
@@ -270,9 +288,11 @@ def export(
     ),
     cell: Annotated[str | None, typer.Option(help=strings.HELP_EXPORT_CELL)] = None,
     anonymous: Annotated[bool, typer.Option("--anonymous", help=strings.HELP_EXPORT_ANONYMOUS)] = False,
+    document: Annotated[int | None, typer.Option(help=strings.HELP_DOCUMENT_NUMBER)] = None,
 ) -> None:
     try:
-        rows = _run(lambda instance: office_commands.export(instance, fmt, out, cell, anonymous))
+        rows = _run(lambda instance: office_commands.export(
+            instance, fmt, out, cell, anonymous, document))
     except office_commands.CommandError as error:
         raise _fail(str(error)) from None
     typer.echo(strings.CLI_EXPORTED.format(rows=rows, path=out))
@@ -375,8 +395,9 @@ def report(
         compile_commands.ReportFormat, typer.Option("--format", help=strings.HELP_REPORT_FORMAT)
     ] = compile_commands.ReportFormat.DOCX,
     named: Annotated[bool, typer.Option("--named", help=strings.HELP_REPORT_NAMED)] = False,
+    document: Annotated[int | None, typer.Option(help=strings.HELP_DOCUMENT_NUMBER)] = None,
 ) -> None:
-    _office_lines(lambda i: compile_commands.report(i, fmt, out, named))
+    _office_lines(lambda i: compile_commands.report(i, fmt, out, named, document))
 
 @web_app.command("link", help=strings.HELP_WEB_LINK)
 def web_link(phone: Annotated[str, typer.Option(help=strings.HELP_WEB_PHONE)]) -> None:

@@ -12,12 +12,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from bot.bootstrap import App
-from bot.office_commands import CommandError, _consultation
+from bot.office_commands import CommandError, _consultation, chosen_documents
 from content import strings
 from content.text import shorten
 from storage import compilation, decisions, grouping
-from storage.consultations import current_consultation
+from storage.consultations import current_consultation, current_round
 from storage.decisions import DecisionError, Outcome
 from storage.grouping import GroupingError
 from storage.identities import member_by_phone
@@ -49,12 +51,21 @@ async def _office(instance: App, phone: str | None) -> Member | None:
 
 
 async def group(instance: App) -> list[str]:
+    """Group the comments of every document of the round."""
+    lines = []
     async with instance.uow() as uow:
-        consultation = _consultation(await current_consultation(uow.session))
-        report = await grouping.regroup(uow.session, consultation.id, instance.clock.now())
+        _consultation(await current_consultation(uow.session))
+        documents = await current_round(uow.session)
+        for document in documents:
+            report = await grouping.regroup(uow.session, document.id, instance.clock.now())
+            lines.append(strings.CLI_COMPILE_GROUPED.format(
+                items=report.items, sections=report.sections, groups=report.groups,
+                kept=report.kept))
         await uow.commit()
-    return [strings.CLI_COMPILE_GROUPED.format(
-        items=report.items, sections=report.sections, groups=report.groups, kept=report.kept)]
+    if len(documents) > 1:
+        return [strings.CLI_DOCUMENT_LINE.format(name=d.name, line=line)
+                for d, line in zip(documents, lines, strict=True)]
+    return lines
 
 
 async def list_groups(
@@ -63,19 +74,33 @@ async def list_groups(
     lines: list[str] = []
     async with instance.uow(write=False) as uow:
         s = uow.session
-        consultation = _consultation(await current_consultation(s))
-        async for figures, groups in compilation.sections_with_groups(s, consultation.id,
-                                                                      named=True):
-            if not groups or (section is not None and figures.position != section):
-                continue
-            lines.append(strings.CLI_COMPILE_SECTION_HEAD.format(
-                number=figures.number or figures.position, title=figures.title,
-                groups=len(groups), undecided=sum(1 for g in groups if g.decision is None)))
-            for g in groups:
-                if undecided and g.decision is not None:
-                    continue
-                lines += _group_lines(g, full)
+        _consultation(await current_consultation(s))
+        documents = await current_round(s)
+        for document in documents:
+            found = await _document_groups(s, document.id, section, undecided, full)
+            if found and len(documents) > 1:
+                lines.append(strings.CLI_DOCUMENT_HEAD.format(name=document.name))
+            lines += found
     return lines or [strings.CLI_COMPILE_NONE]
+
+
+async def _document_groups(
+    s: AsyncSession, consultation_id: int, section: int | None, undecided: bool, full: bool
+) -> list[str]:
+    """One document's groups, section by section (`section`: that position only)."""
+    lines: list[str] = []
+    async for figures, groups in compilation.sections_with_groups(s, consultation_id,
+                                                                  named=True):
+        if not groups or (section is not None and figures.position != section):
+            continue
+        lines.append(strings.CLI_COMPILE_SECTION_HEAD.format(
+            number=figures.number or figures.position, title=figures.title,
+            groups=len(groups), undecided=sum(1 for g in groups if g.decision is None)))
+        for g in groups:
+            if undecided and g.decision is not None:
+                continue
+            lines += _group_lines(g, full)
+    return lines
 
 
 def _group_lines(g: compilation.GroupView, full: bool) -> list[str]:
@@ -154,13 +179,19 @@ async def decide(
 
 async def progress(instance: App) -> list[str]:
     async with instance.uow(write=False) as uow:
-        consultation = _consultation(await current_consultation(uow.session))
-        rows = await decisions.progress(uow.session, consultation.id)
+        _consultation(await current_consultation(uow.session))
+        documents = await current_round(uow.session)
+        parts = [(d, await decisions.progress(uow.session, d.id)) for d in documents]
+    rows = [row for _, of_document in parts for row in of_document]
     if not rows:
         return [strings.CLI_COMPILE_NONE]
-    lines = [strings.CLI_COMPILE_PROGRESS_LINE.format(
-        number=r.number or r.position, title=shorten(r.title, 60), decided=r.decided,
-        groups=r.groups, undecided=r.undecided) for r in rows]
+    lines = []
+    for document, of_document in parts:
+        if len(parts) > 1 and of_document:
+            lines.append(strings.CLI_DOCUMENT_HEAD.format(name=document.name))
+        lines += [strings.CLI_COMPILE_PROGRESS_LINE.format(
+            number=r.number or r.position, title=shorten(r.title, 60), decided=r.decided,
+            groups=r.groups, undecided=r.undecided) for r in of_document]
     groups, decided = sum(r.groups for r in rows), sum(r.decided for r in rows)
     lines.append(strings.CLI_COMPILE_PROGRESS_TOTAL.format(
         decided=decided, groups=groups, undecided=groups - decided))
@@ -176,8 +207,11 @@ def header(instance: App) -> ReportHeader:
                         instance.clock.now().astimezone(settings.tz).date())
 
 
-async def report(instance: App, fmt: ReportFormat, out: Path, named: bool) -> list[str]:
-    """Write the report next to `out` and move it into place only once complete."""
+async def report(
+    instance: App, fmt: ReportFormat, out: Path, named: bool, document: int | None = None
+) -> list[str]:
+    """Write the report next to `out` and move it into place only once complete: a part
+    per document of the round, or the one numbered `document`."""
     # Imported here: python-docx and its XML library are for this command only.
     from storage.report_docx import write_docx
     from storage.report_xlsx import write_xlsx
@@ -186,15 +220,17 @@ async def report(instance: App, fmt: ReportFormat, out: Path, named: bool) -> li
     try:
         async with instance.uow(write=False) as uow:
             consultation = _consultation(await current_consultation(uow.session))
+            parts = [(d.id, d.name) for d in await chosen_documents(uow.session, document)]
             with partial.open("wb") as handle:
                 if fmt is ReportFormat.DOCX:
                     count = await write_docx(uow.session, handle, consultation.id,
-                                             header(instance), named=named)
+                                             header(instance), named=named, documents=parts)
                     groups, sections = count.groups, count.sections
                 else:
                     groups = await write_xlsx(uow.session, handle, consultation.id, named=named,
-                                              tz=instance.settings.tz)
-                    sections = len(await decisions.progress(uow.session, consultation.id))
+                                              tz=instance.settings.tz, documents=parts)
+                    sections = sum([len(await decisions.progress(uow.session, part))
+                                    for part, _ in parts])
         partial.replace(out)
     except OSError as error:
         raise CommandError(strings.CLI_CANNOT_WRITE.format(path=out, error=error.strerror)) from None

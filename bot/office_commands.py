@@ -6,11 +6,14 @@ import enum
 from collections.abc import Sequence
 from pathlib import Path
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from bot.bootstrap import App
 from content import strings
-from handlers.cell_views import stance_line
+from handlers import cell_views
 from storage import progress, stances
-from storage.consultations import current_consultation
+from storage.consultations import current_consultation, current_round, document_of
+from storage.documents import round_figures
 from storage.exports import export_csv, export_xlsx
 from storage.models import Consultation
 from storage.progress import Status
@@ -37,6 +40,8 @@ async def progress_lines(instance: App, cell: str | None) -> list[str]:
         members = (
             await progress.cell_members(session, consultation.id, rows[0].cell_id) if cell else []
         )
+        figures = await round_figures(session, consultation.round_id,
+                                      rows[0].cell_id if cell else None)
         tally = await stances.tally(session, consultation, len(members) if cell else totals.members,
                                     rows[0].cell_id if cell else None)
     tz = instance.settings.tz
@@ -67,8 +72,10 @@ async def progress_lines(instance: App, cell: str | None) -> list[str]:
                 cells=totals.cells,
             ),
         ]
+    if documents := cell_views.round_lines(figures):
+        lines += ["", *documents]
     if tally is not None:
-        lines += ["", stance_line(tally)]
+        lines += ["", cell_views.stance_line(tally)]
     groups = (
         (strings.GROUP_FINISHED, Status.FINISHED),
         (strings.GROUP_STARTED, Status.STARTED),
@@ -87,8 +94,22 @@ async def progress_lines(instance: App, cell: str | None) -> list[str]:
     return lines
 
 
+async def chosen_documents(session: AsyncSession, number: int | None) -> list[Consultation]:
+    """The current round's documents, or the one numbered `number` (1 = the first loaded);
+    CommandError naming the documents when there is no such one."""
+    documents = await current_round(session)
+    if number is None:
+        return documents
+    found = document_of(documents, number)
+    if found is None:
+        names = "; ".join(f"{n}. {d.name}" for n, d in enumerate(documents, start=1))
+        raise CommandError(strings.CLI_UNKNOWN_DOCUMENT.format(number=number, documents=names))
+    return [found]
+
+
 async def export(
-    instance: App, fmt: ExportFormat, out: Path, cell: str | None, anonymous: bool
+    instance: App, fmt: ExportFormat, out: Path, cell: str | None, anonymous: bool,
+    document: int | None = None,
 ) -> int:
     """Stream the comments into `out`; the file appears only when complete."""
     partial = out.with_name(out.name + ".part")
@@ -96,9 +117,12 @@ async def export(
     try:
         async with instance.uow(write=False) as uow:
             consultation = _consultation(await current_consultation(uow.session))
+            document_id = ((await chosen_documents(uow.session, document))[0].id
+                           if document is not None else None)
             with partial.open("wb") as handle:
                 rows = await write(
-                    uow.session, handle, consultation.id, cell, anonymous, tz=instance.settings.tz
+                    uow.session, handle, consultation.id, cell, anonymous, tz=instance.settings.tz,
+                    document_id=document_id,
                 )
         partial.replace(out)
     except LookupError:

@@ -45,7 +45,8 @@ from handlers import notices
 from handlers.conversation import Document, Reply, menu_payloads
 from storage import progress
 from storage import reminders as store
-from storage.consultations import current_consultation, section_count
+from storage.consultations import current_consultation, round_documents, section_count
+from storage.documents import unfinished_documents
 from storage.exports import export_csv
 from storage.identities import clear_unreachable, remember_menu
 from storage.models import Consultation, ReminderStatus
@@ -209,6 +210,10 @@ class Reminders:
         sections = await section_count(session, consultation.id)
         answered = await store.answered_counts(session, consultation.id)
         cells = await store.cell_counts(session, consultation.id)
+        several = len(await round_documents(session, consultation.round_id)) > 1
+        left = (await unfinished_documents(session, consultation.round_id,
+                                           [d.member_id for d in due if d.own])
+                if several else {})
         return [
             notices.reminder(
                 d,
@@ -217,6 +222,7 @@ class Reminders:
                 sections=sections,
                 answered=answered.get(d.member_id, 0),
                 cell=cells.get(d.cell_id),
+                documents=[document.name for document in left.get(d.member_id, ())],
             )
             for d in due
         ]

@@ -38,6 +38,8 @@ log = logging.getLogger(__name__)
 
 CONTENT = Path(__file__).resolve().parent.parent / "content"
 SAMPLE_DRAFT = CONTENT / "drafts" / "du-thao-bao-cao-chinh-tri-lan-4.txt"
+# Sent with it, as a congress round does: a second document, so the trial shows the menu.
+SAMPLE_REVIEW = CONTENT / "drafts" / "du-thao-bao-cao-kiem-diem.txt"
 SAMPLE_ROSTER = CONTENT / "sample_roster.csv"
 
 
@@ -198,14 +200,22 @@ async def print_office_link(app: App) -> None:
 
 
 async def ensure_sample(app: App) -> None:
-    """The sample draft and roster, loaded once, so a newcomer sees the whole flow."""
+    """The sample drafts and roster, loaded once, so a newcomer sees the whole flow: the
+    political report and the review report, two documents of one round."""
     async with app.uow() as uow:
         if await current_consultation(uow.session) is None:
             parsed = parse_draft(SAMPLE_DRAFT.read_text(encoding="utf-8"))
             now = app.clock.now()
-            await create_consultation(
+            political = await create_consultation(
                 uow.session, parsed, title=parsed.title or strings.TRIAL_DRAFT_TITLE,
                 deadline=_two_weeks(now, app.settings), now=now, source_name=SAMPLE_DRAFT.name,
+                document=strings.TRIAL_DOCUMENT_POLITICAL,
+            )
+            review = parse_draft(SAMPLE_REVIEW.read_text(encoding="utf-8"))
+            await create_consultation(
+                uow.session, review, title=review.title, deadline=political.deadline, now=now,
+                source_name=SAMPLE_REVIEW.name, joins=political,
+                document=strings.TRIAL_DOCUMENT_REVIEW,
             )
         members = await uow.session.execute(select(func.count()).select_from(Member))
         if members.scalar_one() == 0:

@@ -153,6 +153,32 @@ MEMBER_LOCKED = (
 
 ROLE_MENU = "Đồng chí xem tiến độ và tổng hợp ý kiến bằng nút dưới đây."
 
+# A round of several documents (the political report, the review report, …): the menu.
+DOCUMENTS_INTRO = (
+    "📚 Đợt lấy ý kiến này gồm {count} văn bản. Xin đồng chí chọn văn bản để đọc và góp ý; "
+    "góp ý xong văn bản nào thì bấm «Hoàn thành» cho văn bản đó.\n"
+    "Hạn chót: {deadline}."
+)
+DOCUMENTS_LEFT = "📚 Đồng chí còn {left}/{count} văn bản chưa hoàn thành. Xin chọn văn bản để góp ý tiếp:"
+DOCUMENTS_ALL_DONE = (
+    "🎉 Đồng chí đã hoàn thành góp ý cả {count} văn bản của đợt này. Xin cảm ơn đồng chí."
+)
+DOCUMENT_NOT_IN_ROUND = (
+    "Văn bản này không thuộc đợt lấy ý kiến hiện nay (tin nhắn cũ). "
+    "Xin chọn một văn bản trong danh sách dưới đây."
+)
+BTN_DOCUMENT = "📄 {name} — {answered}/{count} mục"
+BTN_DOCUMENT_DONE = "✅ {name} — đã xong"
+BTN_DOCUMENTS = "📚 Chọn văn bản khác"
+ROUND_CLOSED_NO_ADD = "Đợt lấy ý kiến đã kết thúc, không thêm văn bản được nữa."
+TRIAL_DOCUMENT_POLITICAL = "Báo cáo chính trị"
+TRIAL_DOCUMENT_REVIEW = "Báo cáo kiểm điểm của Ban Chấp hành"
+ROUND_DOCUMENT_LINE = "📄 {name}: {finished}/{members} đã hoàn thành ({percent}%), {started} đang góp ý"
+ROUND_OVERALL_LINE = (
+    "📚 Cả đợt ({count} văn bản): {finished}/{members} đồng chí đã hoàn thành mọi văn bản "
+    "({percent}%)"
+)
+
 # ---- Cell secretary -------------------------------------------------------
 
 BTN_CELL_PROGRESS = "👥 Tiến độ chi bộ"
@@ -313,6 +339,9 @@ HELP_REMINDERS = "Lịch nhắc trước hạn chót."
 HELP_CHAT_PHONE = "Vào thẳng với tư cách đảng viên có số này."
 HELP_DRAFT_DEADLINE = 'Hạn chót, giờ địa phương: "YYYY-MM-DD HH:MM".'
 HELP_DRAFT_TITLE = "Tên đợt lấy ý kiến."
+HELP_DOCUMENT_NUMBER = "Chỉ văn bản số N của đợt (1 = văn bản nạp đầu tiên); mặc định: mọi văn bản."
+HELP_DRAFT_ADD = "Thêm văn bản vào đợt đang chạy (chung hạn chót, lịch nhắc) thay vì mở đợt mới."
+HELP_DRAFT_DOCUMENT = 'Tên ngắn của văn bản trong danh sách đảng viên chọn, ví dụ "Báo cáo kiểm điểm".'
 HELP_DRAFT_REMINDERS = (
     'Lịch nhắc: "3d@08:00,1d@08:00,0d@08:00" (ngày trước hạn @ giờ); "none": không nhắc.'
 )
@@ -358,6 +387,15 @@ CLI_DEADLINE_PASSED = "Hạn chót đã qua."
 CLI_CANNOT_READ = "Không đọc được {path}: {error}"
 CLI_DRAFT_ERROR = "{path}, dòng {line}: {error}"
 CLI_DRAFT_OPENED = "Đã mở đợt lấy ý kiến #{id}: {title}"
+CLI_UNKNOWN_DOCUMENT = "Đợt hiện tại không có văn bản số {number}. Các văn bản: {documents}."
+CLI_DOCUMENT_HEAD = "═══ {name} ═══"
+CLI_DOCUMENT_LINE = "{name}: {line}"
+CLI_DRAFT_ADDED = "Đã thêm văn bản #{id} vào đợt lấy ý kiến #{round}: {title}"
+CLI_ADD_SHARES_ROUND = (
+    "Văn bản thêm vào đợt đang chạy dùng chung hạn chót và lịch nhắc của đợt: "
+    "bỏ --deadline và --reminders."
+)
+CLI_DEADLINE_NEEDED = "Mở đợt lấy ý kiến mới cần --deadline \"YYYY-MM-DD HH:MM\" (hoặc --add để thêm vào đợt đang chạy)."
 CLI_DRAFT_DEADLINE = "Hạn chót: {when:%H:%M %d/%m/%Y} · {count} mục:"
 CLI_DRAFT_SECTION = "  {position:>3}. [{number}] {title}  ({chars:,} ký tự)"
 CLI_DRAFT_ISSUE = "  ! {name}, dòng {line}: {message}"
@@ -458,6 +496,11 @@ REMIND_CELL = (
 )
 REMIND_CELL_UNREACHABLE = ", {count} không liên lạc được"
 REMIND_DEADLINE = "⏰ Hạn chót: {deadline}."
+REMIND_DOCUMENTS = (
+    "Đồng chí còn {count} văn bản chưa hoàn thành góp ý:\n{names}\n"
+    "Xin đồng chí dành ít phút hoàn thành, tiếp tục từ chỗ đang dừng."
+)
+REMIND_DOCUMENT = "• {name}"
 
 CLOSED_NOTICE = (
     "⏰ Đã hết hạn góp ý dự thảo «{title}» ({deadline}).\n"
@@ -658,6 +701,8 @@ REPORT_INTRO = (
     "đóng góp dự thảo, Văn phòng tổng hợp ý kiến đóng góp của các chi bộ, đảng bộ cơ sở "
     "và đảng viên, đề xuất tiếp thu, giải trình như sau:"
 )
+# A round of several documents: a part per document, each with its I. and II.
+REPORT_DOCUMENT_PART = "{letter}. VỀ DỰ THẢO {name}"
 REPORT_PART_FIGURES = "I. TÌNH HÌNH GÓP Ý"
 REPORT_FIGURES = (
     "{organizations} đảng bộ, chi bộ cơ sở với {cells}/{cells_total} chi bộ có ý kiến "
@@ -693,6 +738,7 @@ REPORT_XLSX_COLUMNS = (
     "Thứ tự mục", "Mục số", "Tên mục", "Nhóm", "Loại", "Nội dung tiêu biểu", "Số ý kiến",
     "Đảng bộ, chi bộ nêu", "Đảng viên nêu", "Lựa chọn", "Đề xuất", "Giải thích",
     "Người quyết định", "Lúc quyết định", "Lần sửa", "Đoạn được góp ý", "Đề xuất sửa câu chữ",
+    "Văn bản",
 )
 REPORT_XLSX_PROPOSAL_KIND = "đề xuất sửa câu chữ"  # a proposal whose comment is in no group
 
@@ -816,6 +862,8 @@ WEB_DOWNLOAD_INTRO = (
 WEB_DOWNLOAD_SCOPE = "Phạm vi"
 WEB_DOWNLOAD_ALL = "Toàn Khối"
 WEB_DOWNLOAD_FORMAT = "Định dạng"
+WEB_DOWNLOAD_DOCUMENT = "Văn bản"
+WEB_DOWNLOAD_ALL_DOCUMENTS = "Mọi văn bản của đợt"
 WEB_DOWNLOAD_ANONYMOUS = "Ẩn danh (không ghi họ tên đảng viên)"
 WEB_DOWNLOAD_BUTTON = "Tải về"
 
@@ -932,6 +980,19 @@ WEB_DRAFT_REMINDERS_HINT = (
     "Dạng 3d@08:00,1d@08:00,0d@08:00: nhắc 3 ngày, 1 ngày trước và sáng ngày hạn chót, lúc 8 giờ. "
     "Để trống hoặc «không» nếu không nhắc. Không nhắc từ 21 giờ đến 7 giờ sáng."
 )
+WEB_DOCUMENT_ADDED = "Đã thêm văn bản «{name}» ({count} mục) vào đợt lấy ý kiến."
+WEB_ROUND_DOCUMENTS = "Các văn bản của đợt"
+WEB_ROUND_OVERALL = "Cả đợt (hoàn thành mọi văn bản)"
+WEB_ROUND_DOCUMENT = "{name} ({count} mục)"
+WEB_DRAFT_ADD = "Thêm vào đợt đang chạy"
+WEB_DRAFT_ADD_HINT = (
+    "Hoặc thêm dự thảo này vào đợt «{title}» (đang có {count} văn bản) như một văn bản nữa: "
+    "dùng chung hạn chót và lịch nhắc của đợt; đảng viên chọn văn bản để góp ý."
+)
+WEB_DRAFT_DOCUMENT = "Tên ngắn của văn bản"
+WEB_DRAFT_DOCUMENT_HINT = "Đảng viên thấy tên này trên nút chọn văn bản, ví dụ «Báo cáo kiểm điểm»."
+WEB_DRAFT_DOCUMENT_TITLE = "Tên đầy đủ của văn bản"
+WEB_DRAFT_DOCUMENT_NEEDED = "Xin ghi tên ngắn của văn bản để đảng viên chọn."
 WEB_DRAFT_REPLACES = "Đang có đợt «{title}»: mở đợt mới thì đợt này không còn là đợt hiện tại."
 WEB_DEADLINE_BAD = "Hạn chót không đúng dạng ngày giờ."
 WEB_ROUND_TITLE = "Đợt lấy ý kiến đang chạy"
@@ -1069,6 +1130,7 @@ REPORT_XLSX_STANCES_SHEET = "Ý kiến chung"
 REPORT_XLSX_STANCES_COLUMNS = ("Ý kiến chung", "Số đảng viên", "Đảng bộ", "Chi bộ", "Đảng viên",
                                "Nội dung")
 EXPORT_PRECISE_COLUMNS = ("Đoạn trích dẫn", "Đoạn số", "Đề xuất sửa câu chữ")
+EXPORT_DOCUMENT_COLUMN = "Văn bản"
 REPORT_PROPOSALS_HEAD = "c) Đề xuất sửa câu chữ (không kèm ý kiến bằng văn bản)"
 REPORT_GROUP_PASSAGES = "Đoạn được góp ý: {passages}."
 REPORT_GROUP_PROPOSAL = "Đề xuất sửa câu chữ: {proposal}"

@@ -173,6 +173,21 @@ class ChooseStance(MemberAction):
     index: int
 
 
+@dataclass(frozen=True)
+class Documents(MemberAction):
+    """The round's documents, each with the member's progress, to pick one to read."""
+
+    prefix = "m:ds"
+
+
+@dataclass(frozen=True)
+class OpenDocument(MemberAction):
+    """Read this document of the round (from the documents menu)."""
+
+    prefix = "m:o"
+    consultation_id: int
+
+
 # ---- a cell secretary -------------------------------------------------------
 
 

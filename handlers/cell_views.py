@@ -11,6 +11,7 @@ from handlers.actions import Action, ProgressPage, SectionComments, SectionsPage
 from handlers.context import Context
 from handlers.conversation import Button, ChannelCaps, Reply
 from handlers.views import TOC_PAGE, choice_labels
+from storage.documents import RoundFigures
 from storage.models import CellOpinion, Consultation, Section
 from storage.progress import MemberStatus, Status, Tally
 from storage.stances import StanceTally
@@ -34,6 +35,23 @@ def time_left(now: datetime, deadline: datetime) -> str:
 def deadline_line(ctx: Context, consultation: Consultation) -> str:
     left = time_left(ctx.now, consultation.deadline)
     return strings.DEADLINE_LINE.format(deadline=ctx.local(consultation.deadline), left=left)
+
+
+def round_lines(figures: RoundFigures) -> list[str]:
+    """Progress per document and overall, where a round has several documents."""
+    if len(figures.documents) < 2:
+        return []
+
+    def percent(part: int, whole: int) -> int:
+        return round(100 * part / whole) if whole else 0
+
+    lines = [strings.ROUND_DOCUMENT_LINE.format(
+        name=shorten(d.name, 60), finished=d.finished, members=d.members, started=d.started,
+        percent=percent(d.finished, d.members)) for d in figures.documents]
+    lines.append(strings.ROUND_OVERALL_LINE.format(
+        count=len(figures.documents), finished=figures.finished, members=figures.members,
+        percent=percent(figures.finished, figures.members)))
+    return lines
 
 
 def page_of(text: str, caps: ChannelCaps, page: int) -> tuple[str, int, int]:

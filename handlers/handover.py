@@ -23,6 +23,7 @@ from handlers.locks import Closed, Submitted, cell_lock
 from storage import audit, progress, submissions
 from storage.audit import AuditAction
 from storage.consultations import is_open, section_count
+from storage.documents import unfinished_documents
 from storage.models import Cell, CellSubmission, Consultation
 from storage.progress import MemberStatus, Status
 
@@ -35,6 +36,8 @@ def cell_of(ctx: Context) -> Cell:
 
 
 def round_of(ctx: Context) -> Consultation:
+    """The document the secretary reads; what is handed up or nudged is the round's
+    (its round_id): one «chốt» covers every document of it."""
     if ctx.consultation is None:
         raise RuntimeError("secretary handler reached without a consultation")
     return ctx.consultation
@@ -59,15 +62,16 @@ async def _nudge_targets(ctx: Context) -> tuple[list[MemberStatus], str | None]:
     consultation, cell = round_of(ctx), cell_of(ctx)
     if refusal := await writable(ctx):
         return [], refusal
-    last = await submissions.last_nudge_at(ctx.session, consultation.id, cell.id)
+    last = await submissions.last_nudge_at(ctx.session, consultation.round_id, cell.id)
     if last is not None and ctx.now - last < NUDGE_EVERY:
         return [], strings.NUDGE_TOO_SOON.format(
             when=ctx.local(last), next=ctx.local(last + NUDGE_EVERY)
         )
     members = await progress.cell_members(ctx.session, consultation.id, cell.id)
-    pending = [
-        m for m in members if m.status is not Status.FINISHED and m.member_id != ctx.member.id
-    ]
+    # Unfinished: in any document of the round (the one being read is among them).
+    left = await unfinished_documents(ctx.session, consultation.round_id,
+                                      [m.member_id for m in members])
+    pending = [m for m in members if m.member_id in left and m.member_id != ctx.member.id]
     if not pending:
         return [], strings.NUDGE_NOBODY
     return pending, None
@@ -101,7 +105,7 @@ async def nudge(ctx: Context, _: SendNudge) -> list[Outgoing]:
     consultation, cell = round_of(ctx), cell_of(ctx)
     targets = [m.member_id for m in pending if m.reachable]
     minute = ctx.now.astimezone(ctx.tz).strftime("%Y-%m-%dT%H:%M")
-    submissions.record_nudges(ctx.session, consultation.id, cell.id, targets, minute, ctx.now)
+    submissions.record_nudges(ctx.session, consultation.round_id, cell.id, targets, minute, ctx.now)
     text = strings.NUDGE_TEXT.format(
         secretary=ctx.member.full_name,
         cell=cell.name,
@@ -145,7 +149,7 @@ async def _already(ctx: Context, submission: CellSubmission) -> list[Outgoing]:
 async def ask_submit(ctx: Context, _: AskSubmit) -> list[Outgoing]:
     """Show what will be handed up, and ask to confirm."""
     consultation, cell = round_of(ctx), cell_of(ctx)
-    submission = await submissions.submission_of(ctx.session, consultation.id, cell.id)
+    submission = await submissions.submission_of(ctx.session, consultation.round_id, cell.id)
     if submissions.is_in_force(submission):
         assert submission is not None
         return await _already(ctx, submission)
@@ -163,11 +167,11 @@ async def ask_submit(ctx: Context, _: AskSubmit) -> list[Outgoing]:
 async def submit(ctx: Context, _: Submit) -> list[Outgoing]:
     """Record who submitted and when, and tell every Office member. Allowed after the deadline."""
     consultation, cell = round_of(ctx), cell_of(ctx)
-    existing = await submissions.submission_of(ctx.session, consultation.id, cell.id)
+    existing = await submissions.submission_of(ctx.session, consultation.round_id, cell.id)
     if submissions.is_in_force(existing):
         assert existing is not None
         return await _already(ctx, existing)
-    await submissions.submit(ctx.session, consultation.id, cell.id, ctx.member.id, ctx.now)
+    await submissions.submit(ctx.session, consultation.round_id, cell.id, ctx.member.id, ctx.now)
     audit.record(ctx.session, AuditAction.CELL_SUBMITTED, ctx.now, by=ctx.member,
                  detail={"cell": cell.code, "consultation_id": consultation.id})
     when = ctx.local(ctx.now)
@@ -189,7 +193,7 @@ async def submit(ctx: Context, _: Submit) -> list[Outgoing]:
 async def reopen(ctx: Context, _: Reopen) -> list[Outgoing]:
     """Let members change their comments again; only before the deadline."""
     consultation, cell = round_of(ctx), cell_of(ctx)
-    submission = await submissions.submission_of(ctx.session, consultation.id, cell.id)
+    submission = await submissions.submission_of(ctx.session, consultation.round_id, cell.id)
     if not submissions.is_in_force(submission):
         return [Reply(strings.NOT_SUBMITTED, buttons=_back())]
     assert submission is not None

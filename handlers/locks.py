@@ -34,7 +34,8 @@ async def cell_lock(ctx: Context) -> Lock | None:
         raise RuntimeError("lock asked for without a consultation")
     if not is_open(consultation, ctx.now):
         return Closed(consultation.deadline)
-    submission = await submissions.submission_of(ctx.session, consultation.id, ctx.member.cell_id)
+    submission = await submissions.submission_of(ctx.session, consultation.round_id,
+                                                ctx.member.cell_id)
     if submission is not None and submissions.is_in_force(submission):
         return Submitted(submission.submitted_at)
     return None

@@ -7,15 +7,17 @@ from dataclasses import replace
 
 from content import strings
 from content.text import shorten
-from handlers import precise_views, roles, views
+from handlers import documents, precise_views, roles, views
 from handlers.actions import (
     AskClear,
     Choose,
     Clear,
     Confirm,
     Contents,
+    Documents,
     Finish,
     NextSection,
+    OpenDocument,
     OpenSection,
     PreviousSection,
     Resume,
@@ -51,11 +53,41 @@ async def resume(ctx: Context, _: Resume) -> list[Outgoing]:
 
 
 async def start(ctx: Context) -> list[Outgoing]:
-    """/start or the first message after linking: the introduction, or resume where they were."""
+    """/start or the first message after linking: the introduction, or resume where they were;
+    in a round of several documents, the menu of them unless one is part-way read."""
+    if (menu := await documents.at_start(ctx, roles.entry_rows(ctx.member))) is not None:
+        return [menu]
+    return await start_document(ctx)
+
+
+@handles(Documents)
+async def show_documents(ctx: Context, _: Documents) -> list[Outgoing]:
+    items = await documents.progress(ctx)
+    if len(items) < 2:
+        return await start_document(ctx)
+    deadline = ctx.local(_consultation(ctx).deadline)
+    text = strings.DOCUMENTS_INTRO.format(count=len(items), deadline=deadline)
+    return [documents.menu(ctx, items, text)]
+
+
+@handles(OpenDocument)
+async def open_document(ctx: Context, action: OpenDocument) -> list[Outgoing]:
+    """A document from the menu: read from where the member was in it, or its introduction.
+    A button naming a document of another round is refused and nothing changes."""
+    document = await documents.of_round(ctx, action.consultation_id)
+    if document is None:
+        items = await documents.progress(ctx)
+        return [documents.menu(ctx, items, strings.DOCUMENT_NOT_IN_ROUND)]
+    documents.read(ctx, document)
+    return await start_document(ctx)
+
+
+async def start_document(ctx: Context) -> list[Outgoing]:
+    """The document the member reads: its introduction, or resume where they were."""
     consultation = _consultation(ctx)
     count = await section_count(ctx.session, consultation.id)
     progress = await store.get_progress(ctx.session, ctx.member.id, consultation.id)
-    extra = roles.entry_rows(ctx.member)  # a secretary's or the Office's own menu
+    extra = (*await documents.switch_button(ctx), *roles.entry_rows(ctx.member))
     if progress is None:
         text = strings.INTRO.format(
             title=consultation.title,
@@ -98,7 +130,7 @@ async def show(ctx: Context, position: int, page: int = 1) -> list[Outgoing]:
 
 @handles(ShowPage)
 async def show_page(ctx: Context, action: ShowPage) -> list[Outgoing]:
-    section = await section_by_id(ctx.session, _consultation(ctx).id, action.section_id)
+    section = await documents.section_of_round(ctx, action.section_id)
     if section is None:
         return [Reply(strings.STALE_BUTTON)]
     return await show(ctx, section.position, action.page)
@@ -107,8 +139,8 @@ async def show_page(ctx: Context, action: ShowPage) -> list[Outgoing]:
 @handles(Choose)
 async def choose(ctx: Context, action: Choose) -> list[Outgoing]:
     """«Nhất trí» and the other choices: saved on the section, then on to the next one."""
+    section = await documents.section_of_round(ctx, action.section_id)
     consultation = _consultation(ctx)
-    section = await section_by_id(ctx.session, consultation.id, action.section_id)
     choices = consultation.choices
     index = action.index
     if section is None or not 0 <= index < len(choices):
@@ -214,7 +246,7 @@ async def edited_text(ctx: Context) -> list[Outgoing]:
 
 @handles(AskClear)
 async def ask_clear(ctx: Context, action: AskClear) -> list[Outgoing]:
-    section = await section_by_id(ctx.session, _consultation(ctx).id, action.section_id)
+    section = await documents.section_of_round(ctx, action.section_id)
     if section is None:
         return [Reply(strings.STALE_BUTTON)]
     buttons = (
@@ -226,7 +258,7 @@ async def ask_clear(ctx: Context, action: AskClear) -> list[Outgoing]:
 
 @handles(Clear)
 async def clear(ctx: Context, action: Clear) -> list[Outgoing]:
-    section = await section_by_id(ctx.session, _consultation(ctx).id, action.section_id)
+    section = await documents.section_of_round(ctx, action.section_id)
     if section is None:
         return [Reply(strings.STALE_BUTTON)]
     if refusal := await refuse_writes(ctx):
@@ -285,6 +317,7 @@ async def finish(ctx: Context) -> list[Outgoing]:
         lines.append(strings.FINISH_ASK.format(confirm=strings.BTN_CONFIRM, deadline=deadline))
         rows.append((Button.to(strings.BTN_CONFIRM, Confirm()),))
     rows.append(_review_or_contents())
+    rows += await documents.switch_button(ctx)
     return [Reply("\n\n".join(lines), buttons=tuple(rows))]
 
 
@@ -295,11 +328,12 @@ async def confirm(ctx: Context, _: Confirm) -> list[Outgoing]:
         return refusal
     progress = await store.get_progress(ctx.session, ctx.member.id, consultation.id)
     if progress is None:
-        return await start(ctx)
+        return await start_document(ctx)
     if progress.finished_at is None:
         progress.finished_at = ctx.now
     deadline = ctx.local(consultation.deadline)
-    return [Reply(strings.FINISHED.format(deadline=deadline), buttons=(_review_or_contents(),))]
+    done = Reply(strings.FINISHED.format(deadline=deadline), buttons=(_review_or_contents(),))
+    return [done, *await documents.after_confirm(ctx)]
 
 
 def _review_or_contents() -> tuple[Button, ...]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -28,11 +29,17 @@ def reminder(
     sections: int,
     answered: int,
     cell: CellCount | None,
+    documents: Sequence[str] = (),
 ) -> Reply:
-    """One message per person per slot: their own sections left and, for a secretary, the cell."""
+    """One message per person per slot: their own sections left (or, in a round of several
+    documents, the documents they have not finished) and, for a secretary, the cell."""
     lines = [strings.REMIND_GREETING.format(name=due.full_name)]
     buttons: list[tuple[Button, ...]] = []
-    if due.own:
+    if due.own and documents:
+        names = "\n".join(strings.REMIND_DOCUMENT.format(name=name) for name in documents)
+        lines.append(strings.REMIND_DOCUMENTS.format(count=len(documents), names=names))
+        buttons.append((Button.to(strings.BTN_REMIND_CONTINUE, Resume()),))
+    elif due.own:
         remaining = max(sections - answered, 0)
         own = strings.REMIND_OWN if remaining else strings.REMIND_OWN_CONFIRM
         lines.append(

@@ -10,6 +10,7 @@ from handlers.context import Context
 from handlers.conversation import Button, ExportRequest, Outgoing, Reply
 from handlers.dispatch import handles
 from storage import progress, stances
+from storage.documents import round_figures
 from storage.models import Consultation
 from storage.progress import CellRow
 
@@ -42,6 +43,7 @@ async def overview(ctx: Context, action: Overview) -> list[Outgoing]:
     lines = [
         strings.OVERVIEW_TITLE.format(title=shorten(consultation.title, 120)),
         views.deadline_line(ctx, consultation),
+        *views.round_lines(await round_figures(ctx.session, consultation.round_id)),
         strings.OVERVIEW_TOTALS.format(
             finished=totals.finished,
             members=totals.members,

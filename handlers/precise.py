@@ -8,7 +8,7 @@ import unicodedata
 from content import strings
 from content.passages import numbered, paragraph_of, paragraphs, paragraphs_in, quoted_in
 from content.text import split_text
-from handlers import member, views
+from handlers import documents, member, views
 from handlers.actions import Action, NumberParagraphs, OpenSection, ProposeWording
 from handlers.context import Context
 from handlers.conversation import Button, Outgoing, Reply
@@ -16,7 +16,7 @@ from handlers.dispatch import handles
 from storage import comments as store
 from storage import pages_sent
 from storage.comments import Passage
-from storage.consultations import section_at, section_by_id
+from storage.consultations import section_at
 from storage.models import Section
 
 # «đoạn 3: …», «Đoạn 3 - …», «doan 3. …»: a comment on paragraph 3 of the open section.
@@ -113,8 +113,7 @@ def passage_of(ctx: Context, section: Section, page: int) -> Passage | None:
 @handles(NumberParagraphs)
 async def number_paragraphs(ctx: Context, action: NumberParagraphs) -> list[Outgoing]:
     """The section's paragraphs with their numbers, a page at a time."""
-    assert ctx.consultation is not None
-    section = await section_by_id(ctx.session, ctx.consultation.id, action.section_id)
+    section = await documents.section_of_round(ctx, action.section_id)
     if section is None:
         return [Reply(strings.STALE_BUTTON)]
     pages = split_text(numbered(section.body), ctx.caps.page_budget()) or [""]

@@ -11,7 +11,7 @@ from datetime import timedelta
 from content import strings
 from content.passages import diff_text, paragraphs, quoted_in
 from content.text import shorten
-from handlers import member, precise, secretary, typed
+from handlers import documents, member, precise, secretary, typed
 from handlers.actions import (
     ChangeProposal,
     ChooseStance,
@@ -48,7 +48,7 @@ def _wait_for(ctx: Context, what: str) -> None:
 
 @handles(ProposeWording)
 async def propose(ctx: Context, action: ProposeWording) -> list[Outgoing]:
-    section = await section_by_id(ctx.session, _round(ctx).id, action.section_id)
+    section = await documents.section_of_round(ctx, action.section_id)
     if section is None:
         return [Reply(strings.STALE_BUTTON)]
     if refusal := await member.refuse_writes(ctx):

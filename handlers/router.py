@@ -21,6 +21,7 @@ from handlers.actions import (
     Action,
     BadPayload,
     Contents,
+    Documents,
     Finish,
     NextSection,
     PreviousSection,
@@ -44,12 +45,15 @@ WORDS: dict[str, Action] = {
     "xem lai": Review(),
     "xong": Finish(),
     "hoan thanh": Finish(),
+    "van ban": Documents(),
+    "chon van ban": Documents(),
 }
 
 COMMANDS: dict[str, Action] = {
     "mucluc": Contents(1),
     "xemlai": Review(),
     "hoanthanh": Finish(),
+    "vanban": Documents(),
 }
 
 

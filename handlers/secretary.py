@@ -32,6 +32,7 @@ from handlers.handover import cell_of, round_of, writable
 from handlers.roles import has_role
 from storage import progress, stances, submissions
 from storage.consultations import is_open, list_sections, section_at, section_by_id
+from storage.documents import round_figures
 from storage.models import Role
 from storage.progress import Status
 
@@ -46,7 +47,7 @@ async def show_progress(ctx: Context, action: ProgressPage) -> list[Outgoing]:
     sections = await list_sections(ctx.session, consultation.id)
     tallies = await progress.cell_tallies(ctx.session, consultation.id, cell.id)
     opinions = await submissions.opinions(ctx.session, consultation.id, cell.id)
-    submission = await submissions.submission_of(ctx.session, consultation.id, cell.id)
+    submission = await submissions.submission_of(ctx.session, consultation.round_id, cell.id)
     finished = sum(1 for m in members if m.status is Status.FINISHED)
     started = sum(1 for m in members if m.status is Status.STARTED)
     heading = [
@@ -58,6 +59,7 @@ async def show_progress(ctx: Context, action: ProgressPage) -> list[Outgoing]:
             started=started,
             idle=len(members) - finished - started,
         ),
+        *views.round_lines(await round_figures(ctx.session, consultation.round_id, cell.id)),
     ]
     if tally := await stances.tally(ctx.session, consultation, len(members), cell.id):
         heading.append(views.stance_line(tally))

@@ -10,6 +10,7 @@ from weakref import WeakKeyDictionary
 
 from sqlalchemy import ScalarSelect, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from content import strings
 from content.draft_parser import ParsedDraft
@@ -36,27 +37,36 @@ async def create_consultation(
     reminders: Sequence[dict[str, Any]] | None = None,
     by: Member | None = None,
     label: str = "",
+    joins: Consultation | None = None,
+    document: str = "",
 ) -> Consultation:
-    """A new round of comments; it becomes the current one (recorded in the audit log)."""
+    """A new round of comments, which becomes the current one; or, with `joins` (a document
+    of a round still open), one more document of that round, sharing its deadline,
+    reminders, choices and stance (recorded in the audit log either way)."""
     if not draft.sections:
         raise ValueError("the draft has no sections to comment on")
+    if joins is not None and not is_open(joins, now):
+        raise ValueError(strings.ROUND_CLOSED_NO_ADD)
     consultation = Consultation(
-        round_id=0,  # its own id, once it has one: the round's first document
+        round_id=0 if joins is None else joins.round_id,
+        document=document,
         version=1,
         title=title,
-        deadline=deadline,
-        choices=list(choices or strings.DEFAULT_CHOICES),
-        reminders=list(reminders if reminders is not None else DEFAULT_REMINDERS),
-        intro=strings.DEFAULT_ASK,
+        deadline=deadline if joins is None else joins.deadline,
+        choices=list(choices or strings.DEFAULT_CHOICES) if joins is None else joins.choices,
+        reminders=list(reminders if reminders is not None else DEFAULT_REMINDERS)
+        if joins is None else joins.reminders,
+        intro=strings.DEFAULT_ASK if joins is None else joins.intro,
         source_name=source_name,
-        stance_enabled=True,
-        stance_labels=list(strings.STANCE_LABELS),
+        stance_enabled=True if joins is None else joins.stance_enabled,
+        stance_labels=list(strings.STANCE_LABELS) if joins is None else joins.stance_labels,
         created_at=now,
         closed_at=None,
     )
     session.add(consultation)
     await session.flush()
-    consultation.round_id = consultation.id
+    if joins is None:
+        consultation.round_id = consultation.id  # the round's first document
     session.add(DraftVersion(consultation_id=consultation.id, version=1, label=label,
                              source_name=source_name, loaded_at=now))
     for position, part in enumerate(draft.sections, start=1):
@@ -75,8 +85,9 @@ async def create_consultation(
         )
     await session.flush()
     audit.record(session, AuditAction.ROUND_OPENED, now, by=by, detail={
-        "consultation_id": consultation.id, "title": title, "sections": len(draft.sections),
-        "deadline": deadline.isoformat(), "source": source_name})
+        "consultation_id": consultation.id, "round_id": consultation.round_id, "title": title,
+        "sections": len(draft.sections), "deadline": consultation.deadline.isoformat(),
+        "source": source_name})
     return consultation
 
 
@@ -90,7 +101,10 @@ async def move_deadline(
         raise ValueError(strings.ROUND_CLOSED_NO_MOVE)
     if when <= now:
         raise ValueError(strings.DEADLINE_IN_PAST)
-    before, consultation.deadline = consultation.deadline, when
+    before = consultation.deadline
+    for document in await round_documents(session, consultation.round_id):
+        document.deadline = when  # the documents of a round share it
+    consultation.deadline = when
     audit.record(session, AuditAction.DEADLINE_CHANGED, now, by=by, detail={
         "consultation_id": consultation.id, "from": before.isoformat(), "to": when.isoformat()})
     finished = select(Progress.member_id).where(
@@ -104,25 +118,51 @@ def set_reminders(
     by: Member | None, now: datetime, policy: str,
 ) -> None:
     """A new reminder policy for the round (audited); `policy` is how the Office wrote it."""
-    consultation.reminders = list(rules)
+    consultation.reminders = list(rules)  # the round's: its first document's (reminders.py)
     audit.record(session, AuditAction.REMINDERS_CHANGED, now, by=by,
                  detail={"consultation_id": consultation.id, "policy": policy})
 
 
 def current_id() -> ScalarSelect[int]:
-    """The newest consultation's id, as a subquery: loading a new draft supersedes the last."""
+    """The current round's id (its first document's), as a subquery: the round of the newest
+    document, so opening a new round supersedes the last, and adding a document does not."""
+    newest = aliased(Consultation)
     return (
-        select(Consultation.id)
-        .order_by(Consultation.created_at.desc(), Consultation.id.desc())
+        select(newest.round_id)
+        .order_by(newest.created_at.desc(), newest.id.desc())
         .limit(1)
+        .correlate(None)
         .scalar_subquery()
     )
 
 
 async def current_consultation(session: AsyncSession) -> Consultation | None:
-    """The newest consultation: loading a new draft supersedes the previous one."""
+    """The current round, as its first document: what the round's deadline, reminders,
+    submissions and closing hang on. `current_round` has all its documents."""
     result = await session.execute(select(Consultation).where(Consultation.id == current_id()))
     return result.scalar_one_or_none()
+
+
+async def round_documents(session: AsyncSession, round_id: int) -> list[Consultation]:
+    """The documents of a round, in the order they were loaded (the first is the round's)."""
+    result = await session.execute(
+        select(Consultation).where(Consultation.round_id == round_id).order_by(Consultation.id))
+    return list(result.scalars())
+
+
+async def current_round(session: AsyncSession) -> list[Consultation]:
+    """Every document of the current round, the first first; [] before any draft is loaded."""
+    result = await session.execute(
+        select(Consultation).where(Consultation.round_id == current_id())
+        .order_by(Consultation.id))
+    return list(result.scalars())
+
+
+def document_of(documents: Sequence[Consultation], number: int | None) -> Consultation | None:
+    """The document a person numbered (1 = the first loaded); None: no such document."""
+    if number is None:
+        return documents[0] if documents else None
+    return documents[number - 1] if 1 <= number <= len(documents) else None
 
 
 @dataclass(frozen=True)

@@ -132,8 +132,11 @@ def formatted_rows(
     zone: Sequence[Span],
     fmt: RowFormat,
     dialect: str,
+    document: str = "",
 ) -> Select[Any]:
-    """The rows of raw_rows as one string each, written by `fmt`, in the same order."""
+    """The rows of raw_rows as one string each, written by `fmt`, in the same order;
+    `head` (the round's title) and `document` (the document's name) come as `fmt`
+    writes a field already, for the first and the last column."""
     safe, quote = fmt.field, fmt.constant
     in_force = and_(CellSubmission.id.is_not(None), CellSubmission.reopened_at.is_(None))
     sections = (
@@ -242,10 +245,10 @@ def formatted_rows(
     rows = union_all(members, opinions, whole).subquery()
     c = rows.c
     fields: list[ColumnElement[Any]] = [
-        literal(quote(head), String), c.position_text, c.number_text, c.title_text, c.org_text,
+        literal(head, String), c.position_text, c.number_text, c.title_text, c.org_text,
         c.code_text, c.cell_text, c.kind_text, c.name_text, c.choice_text, c.text_text,
         c.submitted_text, c.created_text, c.updated_text, c.passages_text, c.paragraphs_text,
-        c.proposals_text,
+        c.proposals_text, literal(document, String),
     ]
     return select(fmt.row(fields)).order_by(c.place, *_order(c, anonymous, place=False))
 

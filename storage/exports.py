@@ -9,6 +9,8 @@ Columns, in this order (headers: content.strings.EXPORT_COLUMNS and EXPORT_PRECI
  13 created at              14 updated at   (ISO 8601 in the configured zone: ...T09:00:00+07:00)
  15 passages commented on (quotes, paragraphs, pages; one a line)
  16 paragraph numbers        17 proposed wordings: «original» → «proposed» (word changes)
+ 18 document: its short name (a round may send several documents; all of them are exported,
+    one after the other in the order they were loaded, unless one is asked for)
 
 Rows: one per member per section with a choice, text or a proposed wording, one per cell opinion,
 and one per member's stance on the whole document: section title «Toàn bộ dự thảo», no position
@@ -67,8 +69,8 @@ __all__ = ["export_csv", "export_xlsx", "neutralise"]
 Source = AsyncSession | AsyncConnection
 BATCH = 2000
 DEFAULT_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
-WIDTHS = (30, 8, 10, 40, 30, 10, 30, 10, 25, 26, 80, 10, 26, 26, 60, 10, 60)  # per column
-COLUMNS = (*strings.EXPORT_COLUMNS, *strings.EXPORT_PRECISE_COLUMNS)
+WIDTHS = (30, 8, 10, 40, 30, 10, 30, 10, 25, 26, 80, 10, 26, 26, 60, 10, 60, 30)  # per column
+COLUMNS = (*strings.EXPORT_COLUMNS, *strings.EXPORT_PRECISE_COLUMNS, strings.EXPORT_DOCUMENT_COLUMN)
 TEXT_COLUMN = 10  # comment text: wrapped
 WRAPPED = (TEXT_COLUMN, 14, 16)  # and the passages and the proposals
 EXCEL_ROWS = 1_048_576  # a worksheet holds no more, its header included
@@ -89,15 +91,18 @@ async def export_csv(
     anonymous: bool = False,
     *,
     tz: tzinfo = DEFAULT_TZ,
+    document_id: int | None = None,
 ) -> int:
-    """Write the CSV to `out` as rows arrive; returns the number of data rows."""
+    """Write the CSV to `out` as rows arrive; returns the number of data rows. Every
+    document of `consultation_id`'s round, or only `document_id` (one of that round)."""
     out.write(codecs.BOM_UTF8)
     fmt = CsvRow(_dialect(source))
     header = ",".join(fmt.constant(neutralise(name)) for name in COLUMNS)
     out.write((header + "\r\n").encode("utf-8"))
     count = 0
     head = fmt.constant(neutralise(await _title(source, consultation_id)))
-    async for batch in _rows(source, consultation_id, cell_code, anonymous, tz, head, fmt):
+    async for batch in _rows(source, consultation_id, cell_code, anonymous, tz, head, fmt,
+                             document_id):
         lines = [line for (line,) in batch]
         lines.append("")
         out.write("\r\n".join(lines).encode("utf-8"))
@@ -113,8 +118,10 @@ async def export_xlsx(
     anonymous: bool = False,
     *,
     tz: tzinfo = DEFAULT_TZ,
+    document_id: int | None = None,
 ) -> int:
-    """Write the workbook to `out`: comments, then a summary by section and choice.
+    """Write the workbook to `out`: comments, then a summary by section and choice (a sheet
+    per document).
 
     Rows past Excel's limit (1,048,575 after the header) are left out: the CSV has them."""
     fmt = XlsxRow(_dialect(source), ())
@@ -134,7 +141,8 @@ async def export_xlsx(
         setattr(entry, level, COMPRESSION)
         with package.open(entry, "w") as sheet_xml:
             sheet_xml.write(head.encode("utf-8"))
-            async for batch in _rows(source, consultation_id, cell_code, anonymous, tz, title, fmt):
+            async for batch in _rows(source, consultation_id, cell_code, anonymous, tz, title,
+                                     fmt, document_id):
                 batch = batch[: EXCEL_ROWS - 1 - count]
                 xml = "".join([
                     f'<row r="{n}">{cells}</row>'
@@ -146,7 +154,10 @@ async def export_xlsx(
             rest = io.BytesIO()
             book, sheet, bold = _workbook(rest)
             sheet.autofilter(0, 0, max(count, 1), len(COLUMNS) - 1)
-            await _summary_sheet(book, bold, source, consultation_id, cell_code)
+            documents = await _documents(source, consultation_id, document_id)
+            for number, (document, _) in enumerate(documents, start=1):
+                name = strings.EXPORT_SUMMARY_SHEET + (f" ({number})" if number > 1 else "")
+                await _summary_sheet(book, bold, source, document, cell_code, name)
             book.close()
             parts = zipfile.ZipFile(rest)
             tail = parts.read(DATA_SHEET).decode("utf-8").split("</sheetData>", 1)[1]
@@ -228,11 +239,37 @@ async def _rows(
     tz: tzinfo,
     head: str,
     fmt: RowFormat,
+    document_id: int | None = None,
 ) -> AsyncIterator[Sequence[Any]]:
-    """Rows as `fmt` writes them (one string each), in batches straight off the cursor."""
+    """Rows as `fmt` writes them (one string each), in batches straight off the cursor,
+    document after document."""
     cell_id = await _cell_id(source, cell_code)
-    stmt = formatted_rows(consultation_id, cell_id, anonymous, head, zone_spans(tz), fmt,
-                          _dialect(source)).execution_options(yield_per=BATCH)
+    for document, name in await _documents(source, consultation_id, document_id):
+        named = fmt.constant(neutralise(name) if isinstance(fmt, CsvRow) else name)
+        stmt = formatted_rows(document, cell_id, anonymous, head, zone_spans(tz), fmt,
+                              _dialect(source), named).execution_options(yield_per=BATCH)
+        async for batch in _stream(source, stmt):
+            yield batch
+
+
+async def _documents(
+    source: Source, consultation_id: int, document_id: int | None
+) -> list[tuple[int, str]]:
+    """(id, name) of the documents an export covers: the round of `consultation_id`, or
+    `document_id` alone when it is one of that round (LookupError when it is not)."""
+    of_round = select(Consultation.round_id).where(Consultation.id == consultation_id)
+    stmt = (select(Consultation.id, Consultation.document, Consultation.title)
+            .where(Consultation.round_id == of_round.scalar_subquery())
+            .order_by(Consultation.id))
+    if document_id is not None:
+        stmt = stmt.where(Consultation.id == document_id)
+    found = [(int(i), document or title) for i, document, title in await source.execute(stmt)]
+    if not found:
+        raise LookupError(document_id or consultation_id)
+    return found
+
+
+async def _stream(source: Source, stmt: Any) -> AsyncIterator[Sequence[Any]]:
     # Core, not the session: the ORM's row loading would cost a tenth of the export.
     connection = await source.connection() if isinstance(source, AsyncSession) else source
     result = await connection.stream(stmt)
@@ -252,13 +289,14 @@ async def _rows(
 
 async def rows(
     source: Source, consultation_id: int, cell_code: str | None = None, anonymous: bool = False,
-    *, tz: tzinfo = DEFAULT_TZ,
+    *, tz: tzinfo = DEFAULT_TZ, document_id: int | None = None,
 ) -> AsyncIterator[list[str]]:
     """The export's rows as fields, in its order: what the web console lists and counts.
     Read back from the CSV lines themselves, so the two can never disagree."""
     fmt = CsvRow(_dialect(source))
     head = fmt.constant(neutralise(await _title(source, consultation_id)))
-    async for batch in _rows(source, consultation_id, cell_code, anonymous, tz, head, fmt):
+    async for batch in _rows(source, consultation_id, cell_code, anonymous, tz, head, fmt,
+                             document_id):
         for fields in csv.reader([line for (line,) in batch]):
             yield [_unguarded(field) for field in fields]
 
@@ -269,7 +307,8 @@ def _unguarded(field: str) -> str:
 
 
 async def _summary_sheet(
-    book: Any, bold: Any, source: Source, consultation_id: int, cell_code: str | None
+    book: Any, bold: Any, source: Source, consultation_id: int, cell_code: str | None,
+    name: str = strings.EXPORT_SUMMARY_SHEET,
 ) -> None:
     """Counts per section and choice (and cell opinions), for the whole export's scope."""
     cell_id = await _cell_id(source, cell_code)
@@ -305,7 +344,7 @@ async def _summary_sheet(
         .where(Section.consultation_id == consultation_id)
         .order_by(Section.position)
     )
-    sheet = book.add_worksheet(strings.EXPORT_SUMMARY_SHEET)
+    sheet = book.add_worksheet(name)
     head = [*strings.EXPORT_SUMMARY_HEAD, *labels, *strings.EXPORT_SUMMARY_TAIL]
     for column, header in enumerate(head):
         sheet.write_string(0, column, header, bold)

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import aliased, joinedload
 
 from storage.consultations import current_consultation, current_id
 from storage.models import Cell, Consultation, Identity, LinkAttempt, LinkedBy, Member
@@ -18,11 +18,19 @@ MAX_FAILED_CODES_PER_HOUR = 5
 async def identity_and_round(
     session: AsyncSession, channel: str, user_id: str
 ) -> tuple[Identity | None, Consultation | None]:
-    """Who is writing, and the current round, in one query (the start of every update)."""
+    """Who is writing, and the document of the current round they read, in one query (the
+    start of every update): the one the chat chose, when it is of this round; else the
+    round's first (its only one, mostly; a round of several asks, handlers/documents.py)."""
+    chosen = aliased(Consultation)
+    of_round = (
+        select(chosen.id)
+        .where(chosen.id == Identity.document_id, chosen.round_id == current_id())
+        .scalar_subquery()
+    )
     result = await session.execute(
         select(Identity, Consultation)
         .where(Identity.channel == channel, Identity.user_id == user_id)
-        .outerjoin(Consultation, Consultation.id == current_id())
+        .outerjoin(Consultation, Consultation.id == func.coalesce(of_round, current_id()))
         .options(
             joinedload(Identity.member).joinedload(Member.cell).joinedload(Cell.organization)
         )

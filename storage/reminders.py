@@ -67,15 +67,18 @@ class CellCount:
 def _columns(
     consultation_id: int, slot: str
 ) -> tuple[ColumnElement[bool], ColumnElement[bool], ColumnElement[bool]]:
-    """(own, duty, wanted) for the member in the row, as SQL."""
-    finished = exists().where(
-        Progress.member_id == Member.id,
-        Progress.consultation_id == consultation_id,
-        Progress.finished_at.is_not(None),
-    )
+    """(own, duty, wanted) for the member in the row, as SQL. `consultation_id` is the
+    round's (its first document's): finished = confirmed every document of the round."""
+    documents = select(Consultation.id).where(Consultation.round_id == consultation_id)
+    left = select(Consultation.id).where(
+        Consultation.round_id == consultation_id,
+        not_(exists().where(Progress.member_id == Member.id,
+                            Progress.consultation_id == Consultation.id,
+                            Progress.finished_at.is_not(None)).correlate(Member, Consultation)))
+    finished = not_(exists(left))
     if slot == DEADLINE_SLOT:
         started = exists().where(
-            Progress.member_id == Member.id, Progress.consultation_id == consultation_id
+            Progress.member_id == Member.id, Progress.consultation_id.in_(documents)
         )
         own = and_(started, not_(finished))
         duty = Member.role == Role.OFFICE
@@ -304,10 +307,11 @@ async def comment_totals(session: AsyncSession, consultation_id: int) -> tuple[i
 
 
 async def close(session: AsyncSession, consultation: Consultation, now: datetime) -> bool:
-    """Commenting closes at the deadline; True the first time only."""
+    """Commenting closes at the deadline, on every document of the round; True the first
+    time only."""
     result = await session.execute(
         update(Consultation)
-        .where(Consultation.id == consultation.id, Consultation.closed_at.is_(None))
+        .where(Consultation.round_id == consultation.round_id, Consultation.closed_at.is_(None))
         .values(closed_at=now)
     )
     closed = bool(getattr(result, "rowcount", 0))

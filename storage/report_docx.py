@@ -52,13 +52,35 @@ class ReportCount:
 
 async def write_docx(
     session: AsyncSession, out: BinaryIO, consultation_id: int, header: ReportHeader,
-    *, named: bool = False,
+    *, named: bool = False, documents: Sequence[tuple[int, str]] = (),
 ) -> ReportCount:
+    """The report on `consultation_id`'s round; `documents` (id, name) makes one part per
+    document of the round, in that order (none: the one document `consultation_id`)."""
     document = Document()
     _page_and_styles(document)
     figures = await compilation.figures(session, consultation_id)
     _heading_block(document, header, figures.title)
     _para(document, strings.REPORT_INTRO)
+    count = ReportCount(0, 0)
+    parts = list(documents) or [(consultation_id, "")]
+    for number, (part, name) in enumerate(parts, start=1):
+        if len(parts) > 1:
+            _para(document, strings.REPORT_DOCUMENT_PART.format(letter=chr(ord("A") + number - 1),
+                                                          name=name.upper()),
+                  bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+        written = await _document_part(document, session, part, named=named)
+        count = ReportCount(count.sections + written.sections, count.groups + written.groups)
+    _closing(document)
+    await _appendix(document, session, consultation_id)
+    document.save(out)
+    return count
+
+
+async def _document_part(
+    document: Any, session: AsyncSession, consultation_id: int, *, named: bool
+) -> ReportCount:
+    """One document's figures, then its sections with their groups and proposals."""
+    figures = await compilation.figures(session, consultation_id)
     _para(document, strings.REPORT_PART_FIGURES, bold=True, indent=False)
     _para(document, strings.REPORT_FIGURES.format(
         organizations=figures.organizations, cells=figures.cells,
@@ -93,9 +115,6 @@ async def write_docx(
                 groups_written += 1
         _rewordings(document, rewordings.get(section.id, []))
     await _stances(document, session, consultation_id, figures.members_total, named)
-    _closing(document)
-    await _appendix(document, session, consultation_id)
-    document.save(out)
     return ReportCount(index, groups_written)
 
 

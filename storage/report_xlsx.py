@@ -2,12 +2,15 @@
 
 Columns: content.strings.REPORT_XLSX_COLUMNS; after a section's groups, one row per proposed
 wording that belongs to no group (its comment had no text to group). A second sheet counts
-the stances on the whole document, with the comments written beside them. Written as rows are made, in xlsxwriter's
-constant_memory mode; the data is read one section at a time.
+the stances on the whole document, with the comments written beside them. A round of several
+documents has their rows one after the other (the last column names the document) and a
+stance sheet each. Written as rows are made, in xlsxwriter's constant_memory mode; the data
+is read one section at a time.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from datetime import tzinfo
 from typing import Any, BinaryIO
 
@@ -22,15 +25,16 @@ from storage.export_rows import cell_text as _cell_text
 from storage.exports import DEFAULT_TZ
 from storage.models import Consultation, Member
 
-WIDTHS = (8, 8, 40, 8, 14, 80, 8, 50, 40, 40, 18, 60, 20, 20, 6, 50, 60)
+WIDTHS = (8, 8, 40, 8, 14, 80, 8, 50, 40, 40, 18, 60, 20, 20, 6, 50, 60, 30)
 WRAPPED = {2, 5, 7, 8, 9, 11, 15, 16}
 
 
 async def write_xlsx(
     session: AsyncSession, out: BinaryIO, consultation_id: int, *, named: bool = False,
-    tz: tzinfo = DEFAULT_TZ,
+    tz: tzinfo = DEFAULT_TZ, documents: Sequence[tuple[int, str]] = (),
 ) -> int:
-    """Write the workbook; returns the number of groups."""
+    """Write the workbook; returns the number of groups. `documents` (id, name): the
+    documents of the round, one after the other (none: `consultation_id` alone)."""
     book = xlsxwriter.Workbook(out, {"constant_memory": True, "strings_to_urls": False})
     try:
         bold = book.add_format({"bold": True, "valign": "top", "text_wrap": True})
@@ -51,47 +55,65 @@ async def write_xlsx(
                 else:
                     sheet.write_string(row, column, value, style)
 
+        parts = list(documents) or [(consultation_id, "")]
         row = groups_written = 0
-        loose = await proposals.by_section(session, consultation_id, outside_groups=True)
-        async for section, groups in compilation.sections_with_groups(
-                session, consultation_id, named=named):
-            head: list[str | int] = [section.position, section.number, section.title]
-            for group in groups:
-                row += 1
-                groups_written += 1
-                decision = group.decision
-                places = "; ".join(f"{org} ({', '.join(cells)})" for org, cells in group.places())
-                write(row, [
-                    *head, group.id,
-                    strings.CLI_COMPILE_KIND.get(group.kind, group.kind),
-                    _cell_text(group.representative), group.people, places,
-                    ", ".join(i.member for i in group.items if i.member),
-                    "; ".join(f"{c}: {n}" for c, n in group.choices().items()),
-                    strings.OUTCOMES.get(decision.outcome, decision.outcome) if decision else "",
-                    _cell_text(decision.explanation) if decision else "",
-                    decision.decided_by if decision else "",
-                    decision.decided_at.astimezone(tz).strftime("%H:%M %d/%m/%Y")
-                    if decision else "",
-                    decision.version if decision else "",
-                    _cell_text("\n".join(group.passages())),
-                    _cell_text("\n".join(group.proposals())),
-                ])
-            for original, proposed in loose.get(section.id, []):
-                row += 1
-                wording = strings.PROPOSAL_EXPORT.format(
-                    original=original, proposed=proposed, diff=diff_text(original, proposed))
-                write(row, [*head, "", strings.REPORT_XLSX_PROPOSAL_KIND,
-                            *[""] * 11, _cell_text(wording)])
+        for document, name in parts:
+            row, written = await _document_rows(write, session, document, name, row, named, tz)
+            groups_written += written
         sheet.autofilter(0, 0, max(row, 1), len(strings.REPORT_XLSX_COLUMNS) - 1)
-        await _stance_sheet(book, bold, top, wrapped, session, consultation_id, named)
+        for number, (document, _) in enumerate(parts, start=1):
+            title = strings.REPORT_XLSX_STANCES_SHEET + (f" ({number})" if number > 1 else "")
+            await _stance_sheet(book, bold, top, wrapped, session, document, named, title)
     finally:
         book.close()
     return groups_written
 
 
+async def _document_rows(
+    write: Callable[[int, list[str | int]], None], session: AsyncSession, consultation_id: int,
+    name: str, row: int, named: bool, tz: tzinfo,
+) -> tuple[int, int]:
+    """One document's groups and loose proposals from the row after `row`: (the last row
+    written, the groups written)."""
+    groups_written = 0
+    document = _cell_text(name)
+    loose = await proposals.by_section(session, consultation_id, outside_groups=True)
+    async for section, groups in compilation.sections_with_groups(
+            session, consultation_id, named=named):
+        head: list[str | int] = [section.position, section.number, section.title]
+        for group in groups:
+            row += 1
+            groups_written += 1
+            decision = group.decision
+            places = "; ".join(f"{org} ({', '.join(cells)})" for org, cells in group.places())
+            write(row, [
+                *head, group.id,
+                strings.CLI_COMPILE_KIND.get(group.kind, group.kind),
+                _cell_text(group.representative), group.people, places,
+                ", ".join(i.member for i in group.items if i.member),
+                "; ".join(f"{c}: {n}" for c, n in group.choices().items()),
+                strings.OUTCOMES.get(decision.outcome, decision.outcome) if decision else "",
+                _cell_text(decision.explanation) if decision else "",
+                decision.decided_by if decision else "",
+                decision.decided_at.astimezone(tz).strftime("%H:%M %d/%m/%Y")
+                if decision else "",
+                decision.version if decision else "",
+                _cell_text("\n".join(group.passages())),
+                _cell_text("\n".join(group.proposals())),
+                document,
+            ])
+        for original, proposed in loose.get(section.id, []):
+            row += 1
+            wording = strings.PROPOSAL_EXPORT.format(
+                original=original, proposed=proposed, diff=diff_text(original, proposed))
+            write(row, [*head, "", strings.REPORT_XLSX_PROPOSAL_KIND,
+                        *[""] * 11, _cell_text(wording), document])
+    return row, groups_written
+
+
 async def _stance_sheet(
     book: Any, bold: Any, top: Any, wrapped: Any, session: AsyncSession, consultation_id: int,
-    named: bool,
+    named: bool, title: str = strings.REPORT_XLSX_STANCES_SHEET,
 ) -> None:
     """The stances on the whole document: one row per stance with its count, then one row per
     comment written with a stance, so the sheet filters by its first column."""
@@ -100,7 +122,7 @@ async def _stance_sheet(
     tally = None if consultation is None else await stances.tally(session, consultation, members)
     if tally is None:
         return
-    sheet = book.add_worksheet(strings.REPORT_XLSX_STANCES_SHEET)
+    sheet = book.add_worksheet(title)
     for column, width in enumerate((22, 12, 30, 30, 25, 80)):
         sheet.set_column(column, column, width, wrapped if column == 5 else top)
     sheet.freeze_panes(1, 0)

@@ -49,6 +49,8 @@ OLD_PAYLOADS: dict[str, a.Action] = {
     "m:wc:5": a.ChangeProposal(proposal_id=5),
     "m:wd:5": a.WithdrawProposal(proposal_id=5),
     "m:d:1": a.ChooseStance(index=1),
+    "m:ds": a.Documents(),
+    "m:o:7": a.OpenDocument(consultation_id=7),
     "o:e": a.ExportMenu(),
     "o:ec": a.ExportCsv(),
     "o:ex": a.ExportXlsx(),

@@ -81,3 +81,62 @@ async def test_moving_the_deadline_tells_who_has_not_finished(
     refused = await client.post("/dot-lay-y-kien/han-chot", data={
         "csrf": csrf, "deadline": "2001-02-01T17:00"})
     assert refused.status == 422
+
+
+async def test_a_draft_added_to_the_running_round_as_a_second_document(
+    client: TestClient, app: App, bloc: Bloc
+) -> None:
+    from storage.consultations import current_round
+    from tests.handlers.test_documents import REVIEW
+
+    await sign_in(client, app, bloc.members["office"])
+    csrf = await csrf_of(client, "/du-thao")
+    form = FormData()
+    form.add_field("csrf", csrf)
+    form.add_field("file", REVIEW.read_bytes(), filename="kiem-diem.txt",
+                   content_type="text/plain")
+    preview = await client.post("/du-thao/xem-truoc", data=form)
+    body = await preview.text()
+    assert preview.status == 200 and "Thêm vào đợt đang chạy" in body and "6 mục" in body
+    nameless = await client.post("/du-thao/them-van-ban", data={
+        "csrf": csrf, "title": "Báo cáo kiểm điểm", "document": ""})
+    assert nameless.status == 422 and "tên ngắn" in await nameless.text()
+    added = await client.post("/du-thao/them-van-ban", data={
+        "csrf": csrf, "title": "Dự thảo Báo cáo kiểm điểm", "document": "Báo cáo kiểm điểm"})
+    page = await added.text()
+    assert added.status == 200 and "Đã thêm văn bản «Báo cáo kiểm điểm» (6 mục)" in page
+    assert "Các văn bản của đợt" in page
+    async with app.uow(write=False) as uow:
+        documents = await current_round(uow.session)
+    assert [d.name for d in documents] == ["Dự thảo Báo cáo chính trị (lần 4)", "Báo cáo kiểm điểm"]
+    assert documents[1].deadline == documents[0].deadline
+    assert documents[1].round_id == bloc.consultation.id
+    # The upload is used up: posting again adds nothing.
+    again = await client.post("/du-thao/them-van-ban", data={
+        "csrf": csrf, "title": "x", "document": "y"})
+    assert again.status == 409
+
+
+async def test_overview_and_downloads_per_document(client: TestClient, app: App, bloc: Bloc) -> None:
+    from tests.handlers.test_documents import add_review, older_round
+
+    review = await add_review(app.sessions, bloc, app.clock)  # type: ignore[arg-type]
+    old = await older_round(app.sessions, app.clock)  # type: ignore[arg-type]
+    await sign_in(client, app, bloc.members["office"])
+    overview = await (await client.get("/")).text()
+    assert "Các văn bản của đợt" in overview and "Báo cáo kiểm điểm" in overview
+    page = await (await client.get("/tai-ve")).text()
+    assert f'<option value="{review.id}">Báo cáo kiểm điểm</option>' in page
+    one = await client.get(f"/tai-ve/tep?format=csv&document={review.id}")
+    assert one.status == 200 and (await one.text()).startswith("\ufeffĐợt lấy ý kiến")
+    forged = await client.get(f"/tai-ve/tep?format=csv&document={old}")
+    assert forged.status == 404
+    app.engine.register("telegram", TelegramChannel.caps)
+    an = await person(app.engine, "an")
+    await an.tap("Báo cáo kiểm điểm")
+    await an.tap("Bắt đầu")
+    await an.say("Ý kiến về kiểm điểm.")
+    first = await (await client.get("/y-kien")).text()
+    assert "Ý kiến về kiểm điểm." not in first and 'id="f-document"' in first
+    second = await (await client.get(f"/y-kien?document={review.id}")).text()
+    assert "Ý kiến về kiểm điểm." in second

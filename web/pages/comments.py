@@ -1,4 +1,6 @@
-"""Ý kiến: every row of the export, filtered and paged, so the count is the export's count."""
+"""Ý kiến: every row of the export, filtered and paged, so the count is the export's count;
+one document of the round at a time (the first, unless another is picked), so a section
+number means one section."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ from aiohttp import web
 
 from content.text import fold
 from storage import exports
-from storage.consultations import current_consultation, list_sections
+from storage.consultations import current_consultation, current_round, list_sections
 from web.access import Viewer, Who, page
 from web.render import Console, render
 
@@ -25,13 +27,15 @@ class Filters:
     cell: str = ""
     choice: str = ""
     q: str = ""
+    document: str = ""  # a document of the round, by id; "": the first
 
     @classmethod
     def of(cls, request: web.Request, viewer: Viewer) -> Filters:
         query = request.query
         cell = query.get("cell", "") if viewer.is_office else viewer.cell_code
         return cls(query.get("section", ""), query.get("organization", "") if viewer.is_office
-                   else "", cell, query.get("choice", ""), query.get("q", "").strip()[:200])
+                   else "", cell, query.get("choice", ""), query.get("q", "").strip()[:200],
+                   query.get("document", ""))
 
     def keep(self, row: list[str], folded_q: str) -> bool:
         if self.section and row[POSITION] != self.section:
@@ -63,11 +67,13 @@ async def comments(request: web.Request, viewer: Viewer) -> web.StreamResponse:
     cells: set[str] = set()
     async with console.app.uow(write=False) as uow:
         consultation = await current_consultation(uow.session)
-        sections = await list_sections(uow.session, consultation.id) if consultation else []
-        if consultation is not None:
+        documents = await current_round(uow.session)
+        document = next((d for d in documents if str(d.id) == filters.document), consultation)
+        sections = await list_sections(uow.session, document.id) if document else []
+        if consultation is not None and document is not None:
             try:
                 rows = exports.rows(uow.session, consultation.id, filters.cell or None,
-                                    tz=console.app.settings.tz)
+                                    tz=console.app.settings.tz, document_id=document.id)
                 async for row in rows:
                     organizations.add(row[ORGANIZATION])
                     cells.add(row[CODE])
@@ -83,5 +89,5 @@ async def comments(request: web.Request, viewer: Viewer) -> web.StreamResponse:
         request, "comments.html", viewer=viewer, active="comments", consultation=consultation,
         rows=shown, count=count, page=min(wanted, pages), pages=pages, filters=filters,
         sections=sections, choices=choices, organizations=sorted(organizations),
-        cells=sorted(cells),
+        cells=sorted(cells), documents=documents if len(documents) > 1 else [], document=document,
     )

@@ -1,5 +1,6 @@
 """Dự thảo: upload a .docx or .txt draft, see its sections as members will, then open the round
-with its title, deadline and reminder policy."""
+with its title, deadline and reminder policy, or add it to the running round as one more
+document (sharing the round's deadline and reminders)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,13 @@ from content import strings
 from content.docx_draft import read_draft_file
 from content.draft_parser import DraftParseError, ParsedDraft
 from handlers.views import section_pages, section_reply
-from storage.consultations import DEFAULT_REMINDERS, create_consultation, current_consultation
+from storage.consultations import (
+    DEFAULT_REMINDERS,
+    create_consultation,
+    current_consultation,
+    current_round,
+    is_open,
+)
 from storage.models import Consultation, Member, Section
 from web.access import Viewer, Who, page
 from web.render import Console, render
@@ -57,12 +64,15 @@ async def _form(request: web.Request, viewer: Viewer, *, status: int = 200, **co
     console = Console.of(request)
     async with console.app.uow(write=False) as uow:
         current = await current_consultation(uow.session)
+        documents = await current_round(uow.session)
     context.setdefault("error", "")
     context.setdefault("parsed", None)
     context.setdefault("name", "")
     context.setdefault("form", {})
     return render(request, "draft.html", status=status, viewer=viewer, active="draft",
-                  current=current, limit=f"{console.app.settings.web_upload_max_mb:g}",
+                  current=current, documents=documents,
+                  can_add=current is not None and is_open(current, console.app.clock.now()),
+                  limit=f"{console.app.settings.web_upload_max_mb:g}",
                   timezone=console.app.settings.timezone, **context)
 
 
@@ -70,7 +80,7 @@ def _defaults(parsed: ParsedDraft, name: str, console: Console) -> dict[str, str
     later = console.app.clock.now() + timedelta(days=14)
     deadline = later.astimezone(console.app.settings.tz).replace(hour=17, minute=0)
     return {"title": parsed.title or name, "deadline": as_field(deadline, console),
-            "reminders": format_policy(DEFAULT_REMINDERS)}
+            "reminders": format_policy(DEFAULT_REMINDERS), "document": ""}
 
 
 async def _preview(request: web.Request, viewer: Viewer, parsed: ParsedDraft, name: str,
@@ -138,6 +148,40 @@ async def open_round(request: web.Request, viewer: Viewer) -> web.StreamResponse
         await uow.commit()
     discard(viewer, PURPOSE)
     return see_other("/dot-lay-y-kien?mo=1")
+
+
+@page(Who.OFFICE)
+async def add_document(request: web.Request, viewer: Viewer) -> web.StreamResponse:
+    """POST /du-thao/them-van-ban: the previewed draft joins the running round as one more
+    document, under the short name members pick it by."""
+    console = Console.of(request)
+    path = waiting(viewer, PURPOSE)
+    if path is None:
+        return await _form(request, viewer, status=409, error=strings.WEB_UPLOAD_GONE)
+    try:
+        parsed = read_draft_file(path)
+    except DraftParseError as failed:
+        discard(viewer, PURPOSE)
+        return await _form(request, viewer, status=422, error=_why(failed))
+    posted = await request.post()
+    form = {key: str(posted.get(key, "")).strip() for key in ("title", "document")}
+    form |= _defaults(parsed, path.stem, console) | {k: v for k, v in form.items() if v}
+    if not form["document"]:
+        return await _preview(request, viewer, parsed, path.name, form, status=422,
+                              error=strings.WEB_DRAFT_DOCUMENT_NEEDED)
+    async with console.app.uow() as uow:
+        by = await uow.session.get(Member, viewer.member_id)
+        running = await current_consultation(uow.session)
+        if running is None or not is_open(running, console.app.clock.now()):
+            return await _preview(request, viewer, parsed, path.name, form, status=409,
+                                  error=strings.ROUND_CLOSED_NO_ADD)
+        await create_consultation(
+            uow.session, parsed, title=form["title"][:200] or parsed.title or path.stem,
+            deadline=running.deadline, now=console.app.clock.now(), source_name=path.name,
+            by=by, joins=running, document=form["document"][:200])
+        await uow.commit()
+    discard(viewer, PURPOSE)
+    return see_other("/dot-lay-y-kien?them=1")
 
 
 def _why(failed: DraftParseError) -> str:

@@ -8,6 +8,7 @@ from content import strings
 from handlers.cell_views import stance_line, time_left
 from storage import figures, progress, stances
 from storage.consultations import current_consultation
+from storage.documents import round_figures
 from web import charts
 from web.access import Viewer, Who, page
 from web.render import Console, render
@@ -28,6 +29,7 @@ async def home(request: web.Request, viewer: Viewer) -> web.StreamResponse:
             return render(request, "overview.html", viewer=viewer, active="overview",
                           consultation=None)
         totals = await progress.totals(uow.session, consultation.id)
+        figures_of_round = await round_figures(uow.session, consultation.round_id)
         cells = await progress.overview(uow.session, consultation.id)
         spreads = await figures.section_spreads(uow.session, consultation.id)
         days = await figures.comments_per_day(uow.session, consultation.id, console.app.settings.tz)
@@ -43,5 +45,5 @@ async def home(request: web.Request, viewer: Viewer) -> web.StreamResponse:
         submitted=sorted((c for c in cells if c.submitted_at is not None),
                          key=lambda c: c.submitted_at or now),
         charts=[charts.organizations(cells), charts.sections(spreads, choices), charts.per_day(days)],
-        strings=strings,
+        strings=strings, of_round=figures_of_round,
     )

@@ -14,6 +14,7 @@ from handlers.cell_views import time_left
 from handlers.conversation import Button, Notify, Reply
 from storage.consultations import (
     current_consultation,
+    current_round,
     move_deadline,
     section_count,
     set_reminders,
@@ -31,8 +32,11 @@ async def _page(request: web.Request, viewer: Viewer, *, status: int = 200, **co
     now = console.app.clock.now()
     async with console.app.uow(write=False) as uow:
         consultation = await current_consultation(uow.session)
+        documents = [(d.name, await section_count(uow.session, d.id))
+                     for d in await current_round(uow.session)]
     context.setdefault("error", "")
     context.setdefault("done", "")
+    context.setdefault("documents", documents)
     if consultation is None:
         return render(request, "running.html", status=status, viewer=viewer, active="round",
                       consultation=None, **context)
@@ -48,9 +52,17 @@ async def _page(request: web.Request, viewer: Viewer, *, status: int = 200, **co
 
 @page(Who.OFFICE)
 async def running(request: web.Request, viewer: Viewer) -> web.StreamResponse:
-    """GET /dot-lay-y-kien; ?mo=1 after opening a round, ?nhac=1 after saving the policy."""
+    """GET /dot-lay-y-kien; ?mo=1 after opening a round, ?them=1 after adding a document,
+    ?nhac=1 after saving the policy."""
     if request.query.get("nhac") == "1":
         return await _page(request, viewer, done=strings.WEB_ROUND_REMINDERS_SAVED)
+    if request.query.get("them") == "1":
+        async with Console.of(request).app.uow(write=False) as uow:
+            documents = await current_round(uow.session)
+            done = strings.WEB_DOCUMENT_ADDED.format(
+                name=documents[-1].name, count=await section_count(uow.session, documents[-1].id)
+            ) if documents else ""
+        return await _page(request, viewer, done=done)
     if request.query.get("mo") != "1":
         return await _page(request, viewer)
     console = Console.of(request)
