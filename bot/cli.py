@@ -19,13 +19,15 @@ from bot import (
     outcome_commands,
     reminder_commands,
     runner,
+    version_commands,
 )
 from bot.bootstrap import App
 from bot.channels.render import render
 from bot.config import Settings
 from bot.reminder_policy import PolicyError, format_policy, parse_policy
 from content import strings
-from content.draft_parser import DraftParseError, parse_draft
+from content.draft_parser import DraftParseError, ParsedDraft, parse_draft
+from content.versions import version_label
 from handlers import views
 from handlers.console_link import sign_in_url
 from storage import roster, web_access
@@ -87,10 +89,20 @@ def chat(
 @draft_app.command("load", help=strings.HELP_DRAFT_LOAD)
 def draft_load(
     path: Path,
-    deadline: Annotated[str, typer.Option(help=strings.HELP_DRAFT_DEADLINE)],
+    deadline: Annotated[str | None, typer.Option(help=strings.HELP_DRAFT_DEADLINE)] = None,
     title: Annotated[str | None, typer.Option(help=strings.HELP_DRAFT_TITLE)] = None,
     reminders: Annotated[str | None, typer.Option(help=strings.HELP_DRAFT_REMINDERS)] = None,
+    next_version: Annotated[
+        bool, typer.Option("--next-version", help=strings.HELP_DRAFT_NEXT_VERSION)] = False,
+    document: Annotated[int | None, typer.Option(help=strings.HELP_DRAFT_DOCUMENT)] = None,
+    label: Annotated[str, typer.Option(help=strings.HELP_DRAFT_LABEL)] = "",
 ) -> None:
+    if next_version:
+        parsed = _parsed(path)
+        _version_lines(lambda i: version_commands.load_next(i, parsed, document, label, path.name))
+        return
+    if deadline is None:
+        raise _fail(strings.CLI_DEADLINE_REQUIRED)
     settings = Settings()
     try:
         rules = parse_policy(reminders) if reminders is not None else None
@@ -100,12 +112,7 @@ def draft_load(
         when = datetime.strptime(deadline, "%Y-%m-%d %H:%M").replace(tzinfo=settings.tz)
     except ValueError:
         raise _fail(strings.CLI_BAD_DEADLINE.format(deadline=deadline)) from None
-    try:
-        parsed = parse_draft(path.read_text(encoding="utf-8-sig"))
-    except OSError as error:
-        raise _fail(strings.CLI_CANNOT_READ.format(path=path, error=error.strerror)) from None
-    except DraftParseError as error:
-        raise _fail(strings.CLI_DRAFT_ERROR.format(path=path, line=error.line, error=error)) from None
+    parsed = _parsed(path)
 
     async def job(instance: App) -> None:
         now = instance.clock.now()
@@ -115,6 +122,7 @@ def draft_load(
             consultation = await create_consultation(
                 uow.session, parsed, title=title or parsed.title or path.stem,
                 deadline=when, now=now, source_name=path.name, reminders=rules,
+                label=version_label(parsed.title),
             )
             await uow.commit()
         typer.echo(strings.CLI_DRAFT_OPENED.format(id=consultation.id, title=consultation.title))
@@ -129,6 +137,33 @@ def draft_load(
             typer.echo(line)
 
     _run(job)
+
+
+def _parsed(path: Path) -> ParsedDraft:
+    try:
+        return parse_draft(path.read_text(encoding="utf-8-sig"))
+    except OSError as error:
+        raise _fail(strings.CLI_CANNOT_READ.format(path=path, error=error.strerror)) from None
+    except DraftParseError as error:
+        raise _fail(strings.CLI_DRAFT_ERROR.format(path=path, line=error.line, error=error)) from None
+
+
+def _version_lines(job: Callable[[App], Awaitable[list[str]]]) -> None:
+    try:
+        lines = _run(job)
+    except version_commands.CommandError as error:
+        raise _fail(str(error)) from None
+    for line in lines:
+        typer.echo(line)
+
+
+@draft_app.command("diff", help=strings.HELP_DRAFT_DIFF)
+def draft_diff(
+    document: Annotated[int | None, typer.Option(help=strings.HELP_DRAFT_DOCUMENT)] = None,
+    from_version: Annotated[int | None, typer.Option("--from", help=strings.HELP_DIFF_FROM)] = None,
+    to_version: Annotated[int | None, typer.Option("--to", help=strings.HELP_DIFF_TO)] = None,
+) -> None:
+    _version_lines(lambda i: version_commands.diff(i, document, from_version, to_version))
 
 
 @draft_app.command("show", help=strings.HELP_DRAFT_SHOW)

@@ -822,6 +822,7 @@ WEB_AUDIT_INTRO = "Mọi thay đổi về đợt lấy ý kiến, danh sách, h�
 WEB_AUDIT_NONE = "Chưa có thay đổi nào."
 WEB_AUDIT_ACTIONS = {
     "round_opened": "Mở đợt lấy ý kiến",
+    "draft_version_loaded": "Nạp phiên bản mới của dự thảo",
     "roster_imported": "Nhập danh sách đảng viên",
     "deadline_changed": "Đổi hạn chót",
     "reminders_changed": "Đổi lịch nhắc",
@@ -1059,3 +1060,52 @@ STANCE_OFF = "Đợt này không lấy ý kiến chung về toàn văn. Không c
 EXPORT_PRECISE_COLUMNS = ("Đoạn trích dẫn", "Đoạn số", "Đề xuất sửa câu chữ")
 REPORT_PROPOSALS_HEAD = "c) Đề xuất sửa câu chữ"
 REPORT_PROPOSAL = "{index}. Nguyên văn: «{original}». Đề nghị sửa: «{proposed}». Thay đổi: {diff}"
+
+# ---- The next version of a draft (lần 5 after lần 4) ---------------------------------
+VERSION_FALLBACK = "Phiên bản {version}"
+VERSION_ROUND_CLOSED = (
+    "Đợt lấy ý kiến về «{name}» đã kết thúc: không nạp phiên bản mới. Không có gì thay đổi."
+)
+VERSION_NO_SECTIONS = "Tệp không có mục nào để lấy ý kiến: không nạp. Không có gì thay đổi."
+VERSION_BAD_RANGE = "«{name}» có các phiên bản 1 đến {newest}: --from phải nhỏ hơn --to, trong khoảng đó."
+VERSION_ONLY_ONE = "«{name}» mới có một phiên bản: chưa có gì để so sánh."
+# What a member is told once, at their next visit, after a next version is loaded.
+VERSION_NEWS = "📄 Dự thảo đã có bản mới: {label}."
+VERSION_NEWS_CHANGED = "Những mục đồng chí đã góp ý có sửa đổi:\n{lines}\nKhi mở mục, đồng chí sẽ thấy chỗ đã sửa."
+VERSION_NEWS_LINE = "• Mục {position}. {title}"
+VERSION_NEWS_REMOVED_LINE = "• «{title}»: không còn trong bản mới"
+VERSION_NEWS_UNCHANGED = "Các mục đồng chí đã góp ý không thay đổi."
+VERSION_NEWS_KEPT = "Ý kiến đồng chí đã gửi vẫn được giữ, ghi là góp ý vào bản đồng chí đã đọc."
+VERSION_NEWS_FINISHED = (
+    "Đồng chí đã hoàn thành góp ý. Nếu muốn, đồng chí xem lại các mục đã sửa và góp ý thêm "
+    "trước {deadline}."
+)
+# Shown once, the first time the member opens a section changed since they commented on it.
+CHANGE_NOTE_HEAD = "✏️ Mục này đã sửa trong {label}:"
+CHANGE_NOTE_MORE = "… và {count} chỗ sửa khác."
+CHANGE_ADDED = "thêm: "
+CHANGE_REMOVED = "bỏ: "
+CHANGE_ARROW = " → "
+SECTION_CURRENT_EARLIER = "Ý kiến của đồng chí (góp vào {label}): {summary}"
+VERSION_BUTTON_MOVED = "Tin nhắn đó thuộc bản dự thảo trước. Mục này trong {label}:"
+VERSION_BUTTON_REMOVED = (
+    "Tin nhắn đó thuộc bản dự thảo trước; mục «{title}» không còn trong {label}. "
+    "Không có gì thay đổi."
+)
+HELP_DRAFT_NEXT_VERSION = "Nạp tệp làm phiên bản mới của tài liệu đang lấy ý kiến (ví dụ dự thảo lần 5 sau lần 4)."
+HELP_DRAFT_DOCUMENT = "Số của tài liệu (mặc định: tài liệu đầu tiên của đợt hiện tại)."
+HELP_DRAFT_LABEL = "Tên phiên bản, ví dụ «Dự thảo lần 5» (mặc định: lấy từ dòng «(dự thảo lần …)» của tệp)."
+HELP_DRAFT_DIFF = "In chỗ khác nhau giữa hai phiên bản của dự thảo, từng mục."
+HELP_DIFF_FROM = "Phiên bản cũ (mặc định: phiên bản ngay trước phiên bản mới)."
+HELP_DIFF_TO = "Phiên bản mới (mặc định: phiên bản mới nhất)."
+CLI_DEADLINE_REQUIRED = "Cần --deadline để mở đợt mới (hoặc --next-version để nạp phiên bản mới)."
+CLI_NO_DOCUMENT = "Không có tài liệu #{id}."
+CLI_VERSION_LOADED = "Đã nạp {label} của «{name}» (phiên bản {version}, {count} mục)."
+DIFF_HEAD = "{old} → {new}: {changed} mục sửa, {added} mục thêm, {removed} mục bỏ, {same} mục giữ nguyên."
+DIFF_CHANGED = "~ Mục {position}. {label}: đã sửa"
+DIFF_ADDED = "+ Mục {position}. {label}: mục mới"
+DIFF_REMOVED = "- {label} (mục {position} của {old}): đã bỏ"
+DIFF_LEGEND = "  ([-…-]: chữ bỏ, {+…+}: chữ thêm)"
+EXPORT_VERSION_COLUMNS = ("Góp vào bản",)
+REPORT_VERSIONS = "Góp vào: {versions}."
+REPORT_XLSX_VERSION_COLUMNS = ("Góp vào bản",)
