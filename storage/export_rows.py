@@ -36,6 +36,7 @@ from storage.models import (
     CellOpinion,
     CellSubmission,
     Comment,
+    DraftVersion,
     Member,
     Organization,
     Section,
@@ -140,7 +141,10 @@ def formatted_rows(
             cast(Section.position, String).label("position_text"),
             safe(Section.number).label("number_text"),
             safe(Section.title).label("title_text"),
+            safe(version_label_sql()).label("version_text"),
         )
+        .outerjoin(DraftVersion, and_(DraftVersion.consultation_id == Section.consultation_id,
+                                      DraftVersion.version == Section.version))
         .where(Section.consultation_id == consultation_id)
         .cte("export_section")
         .prefix_with("MATERIALIZED")
@@ -182,6 +186,7 @@ def formatted_rows(
             safe(Comment.passages).label("passages_text"),
             safe(Comment.paragraphs).label("paragraphs_text"),
             safe(Comment.proposals).label("proposals_text"),
+            s.version_text,
         )
         .select_from(Comment)
         .join(sections, s.id == Comment.section_id)
@@ -207,6 +212,7 @@ def formatted_rows(
             literal("", String),
             literal("", String),
             literal("", String),
+            s.version_text,
         )
         .select_from(CellOpinion)
         .join(sections, s.id == CellOpinion.section_id)
@@ -222,9 +228,18 @@ def formatted_rows(
         literal(quote(head), String), c.position_text, c.number_text, c.title_text, c.org_text,
         c.code_text, c.cell_text, c.kind_text, c.name_text, c.choice_text, c.text_text,
         c.submitted_text, c.created_text, c.updated_text, c.passages_text, c.paragraphs_text,
-        c.proposals_text,
+        c.proposals_text, c.version_text,
     ]
     return select(fmt.row(fields)).order_by(c.place, *_order(c, anonymous, place=False))
+
+
+def version_label_sql() -> ColumnElement[str]:
+    """The version a section belongs to, as members read it (joined to its DraftVersion)."""
+    fallback = strings.VERSION_FALLBACK.split("{", 1)[0]
+    return case(
+        (func.coalesce(DraftVersion.label, "") != "", DraftVersion.label),
+        else_=literal(fallback, String).op("||")(cast(Section.version, String)),
+    )
 
 
 def _csv_quoted(text: str) -> str:

@@ -222,6 +222,9 @@ def _group(document: Any, number: int, group: GroupView, named: bool) -> None:
         _para(document, strings.REPORT_GROUP_CHOICES.format(
             choices=_choices(dict(choices)) if choices else strings.REPORT_NO_CHOICE),
             italic=True)
+    if made_on := group.versions():  # which version of the draft each comment was made on
+        _para(document, strings.REPORT_VERSIONS.format(versions=_choices(dict(made_on))),
+              italic=True)
     decision = group.decision
     text = strings.REPORT_UNDECIDED if decision is None else strings.REPORT_DECISION.format(
         outcome=strings.OUTCOMES.get(decision.outcome, decision.outcome),

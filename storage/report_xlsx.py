@@ -17,7 +17,8 @@ from storage import compilation
 from storage.export_rows import cell_text as _cell_text
 from storage.exports import DEFAULT_TZ
 
-WIDTHS = (8, 8, 40, 8, 14, 80, 8, 50, 40, 40, 18, 60, 20, 20, 6)
+WIDTHS = (8, 8, 40, 8, 14, 80, 8, 50, 40, 40, 18, 60, 20, 20, 6, 30)
+COLUMNS = (*strings.REPORT_XLSX_COLUMNS, *strings.REPORT_XLSX_VERSION_COLUMNS)
 WRAPPED = {2, 5, 7, 8, 9, 11}
 
 
@@ -35,7 +36,7 @@ async def write_xlsx(
         for column, width in enumerate(WIDTHS):
             sheet.set_column(column, column, width, wrapped if column in WRAPPED else top)
         sheet.freeze_panes(1, 0)
-        for column, header in enumerate(strings.REPORT_XLSX_COLUMNS):
+        for column, header in enumerate(COLUMNS):
             sheet.write_string(0, column, header, bold)
         row = 0
         async for section, groups in compilation.sections_with_groups(
@@ -56,6 +57,7 @@ async def write_xlsx(
                     decision.decided_at.astimezone(tz).strftime("%H:%M %d/%m/%Y")
                     if decision else "",
                     decision.version if decision else "",
+                    "; ".join(f"{v}: {n}" for v, n in group.versions().items()),
                 ]
                 for column, value in enumerate(values):
                     style = wrapped if column in WRAPPED else top
@@ -63,7 +65,7 @@ async def write_xlsx(
                         sheet.write_number(row, column, value, style)
                     else:
                         sheet.write_string(row, column, value, style)
-        sheet.autofilter(0, 0, max(row, 1), len(strings.REPORT_XLSX_COLUMNS) - 1)
+        sheet.autofilter(0, 0, max(row, 1), len(COLUMNS) - 1)
     finally:
         book.close()
     return row

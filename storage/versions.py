@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import case, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from content import strings
 from content import versions as matching
@@ -225,3 +225,48 @@ async def document_for(session: AsyncSession, document_id: int | None) -> Consul
     return (await session.execute(
         select(Consultation).where(Consultation.round_id == current.round_id)
         .order_by(Consultation.id).limit(1))).scalar_one_or_none() or current
+
+
+@dataclass(frozen=True)
+class Gathered:
+    """A section as the Office compiles it: the newest version's row (or, for a section a
+    later version removed, its last row) and the ids of every version of it."""
+
+    id: int
+    position: int
+    number: str
+    title: str
+    version: int
+    ids: tuple[int, ...]
+    removed: bool
+
+
+async def gathered_sections(source: AsyncSession | AsyncConnection,
+                            consultation_id: int) -> list[Gathered]:
+    """The newest version's sections in reading order, each with its earlier versions'
+    rows, then the sections a later version removed (with theirs)."""
+    rows = (await source.execute(
+        select(Section.id, Section.previous_id, Section.version, Section.position,
+               Section.number, Section.title)
+        .where(Section.consultation_id == consultation_id)
+        .order_by(Section.version, Section.position))).all()
+    if not rows:
+        return []
+    newest = max(row.version for row in rows)
+    by_id = {row.id: row for row in rows}
+    continued = {row.previous_id for row in rows if row.previous_id is not None}
+    heads = [row for row in rows if row.version == newest]
+    heads += [row for row in rows if row.version < newest and row.id not in continued]
+    out = []
+    for head in heads:
+        ids = [head.id]
+        while (previous := by_id[ids[-1]].previous_id) is not None and previous in by_id:
+            ids.append(previous)
+        out.append(Gathered(head.id, head.position, head.number, head.title, head.version,
+                            tuple(ids), head.version < newest))
+    return out
+
+
+def head_of(gathered: Sequence[Gathered]) -> dict[int, int]:
+    """Every section id → the id it is compiled under."""
+    return {section_id: g.id for g in gathered for section_id in g.ids}

@@ -35,7 +35,7 @@ TRICKY = [
     "\tBắt đầu bằng tab",
     "\rBắt đầu bằng CR",
 ]
-COLUMNS = [*strings.EXPORT_COLUMNS, *strings.EXPORT_PRECISE_COLUMNS]
+COLUMNS = [*strings.EXPORT_COLUMNS, *strings.EXPORT_PRECISE_COLUMNS, *strings.EXPORT_VERSION_COLUMNS]
 TEXT = COLUMNS.index("Nội dung góp ý")
 NAME = COLUMNS.index("Họ và tên")
 
