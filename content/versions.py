@@ -20,9 +20,10 @@ from content.similar import normalise
 
 # Weights of the evidence and the score a pair needs, chosen on the sample draft: a section
 # rewritten wholesale at the same place under the same heading still matches (0.40 before
-# any shared word), two sections that only share a heading elsewhere in the tree do not.
+# any shared word), two sections that only share a heading elsewhere in the tree do not
+# (0.25 and what little text they share).
 TEXT_WEIGHT, TITLE_WEIGHT, PLACE_WEIGHT = 0.6, 0.25, 0.15
-THRESHOLD = 0.45
+THRESHOLD = 0.40
 CONTEXT_WORDS = 4  # kept words shown on each side of a change
 _VERSION_IN_TITLE = re.compile(r"\(?\s*(dự thảo\s+lần\s+(?:thứ\s+)?\w+)\s*\)?", re.IGNORECASE)
 

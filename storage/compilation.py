@@ -77,7 +77,7 @@ class GroupView:
 
     def versions(self) -> Counter[str]:
         """How many of its items were made on each version of the draft (none: one version)."""
-        return Counter(item.version for item in self.items if item.version)
+        return Counter(sorted(item.version for item in self.items if item.version))
 
 
 @dataclass(frozen=True)

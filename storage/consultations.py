@@ -190,7 +190,7 @@ async def _with_history(session: AsyncSession, consultation_id: int, draft: _Dra
             newest[section_id] = step
     labels = dict((await session.execute(
         select(DraftVersion.version, DraftVersion.label)
-        .where(DraftVersion.consultation_id == consultation_id))).tuples().all())
+        .where(DraftVersion.consultation_id == consultation_id))).all())
     return replace(draft, earlier=earlier, newest=newest, labels=labels)
 
 
