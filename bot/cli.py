@@ -27,7 +27,6 @@ from bot.config import Settings
 from bot.reminder_policy import PolicyError, format_policy, parse_policy
 from content import strings
 from content.draft_parser import DraftParseError, ParsedDraft, parse_draft
-from content.versions import version_label
 from handlers import views
 from handlers.console_link import sign_in_url
 from storage import roster, web_access
@@ -122,7 +121,6 @@ def draft_load(
             consultation = await create_consultation(
                 uow.session, parsed, title=title or parsed.title or path.stem,
                 deadline=when, now=now, source_name=path.name, reminders=rules,
-                label=version_label(parsed.title),
             )
             await uow.commit()
         typer.echo(strings.CLI_DRAFT_OPENED.format(id=consultation.id, title=consultation.title))

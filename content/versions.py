@@ -210,7 +210,7 @@ def compare(old: Sequence[SectionText], new: Sequence[SectionText],
     return out
 
 
-def version_label(title: str) -> str:
+def label_from_title(title: str) -> str:
     """«Dự thảo lần 5» from a title that names it ("… (dự thảo lần 5)"); "" when it does not."""
     found = _VERSION_IN_TITLE.search(title)
     if found is None:

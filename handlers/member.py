@@ -259,7 +259,7 @@ async def toc(ctx: Context, action: Contents) -> list[Outgoing]:
     consultation = _consultation(ctx)
     sections = await list_sections(ctx.session, consultation.id)
     mine = await versions.my_comments(ctx)
-    return [views.toc_reply(sections, mine, action.page, ctx.caps)]
+    return [*await versions.news_now(ctx), views.toc_reply(sections, mine, action.page, ctx.caps)]
 
 
 @handles(Review)
@@ -286,6 +286,7 @@ async def finish(ctx: Context) -> list[Outgoing]:
     progress = await store.move_to(
         ctx.session, ctx.member.id, consultation.id, len(sections) + 1, 1, ctx.now
     )
+    news = await versions.news(ctx, progress)
     lines = [strings.FINISH_TITLE.format(answered=len(answered), count=len(sections))]
     if missing:
         lines.append(strings.FINISH_MISSING.format(positions=", ".join(missing)))
@@ -300,7 +301,7 @@ async def finish(ctx: Context) -> list[Outgoing]:
         lines.append(strings.FINISH_ASK.format(confirm=strings.BTN_CONFIRM, deadline=deadline))
         rows.append((Button.to(strings.BTN_CONFIRM, Confirm()),))
     rows.append(_review_or_contents())
-    return [Reply("\n\n".join(lines), buttons=tuple(rows))]
+    return [*news, Reply("\n\n".join(lines), buttons=tuple(rows))]
 
 
 @handles(Confirm)

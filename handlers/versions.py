@@ -110,6 +110,15 @@ async def news(ctx: Context, progress: Progress | None) -> list[Outgoing]:
     return [Reply("\n\n".join(lines))]
 
 
+async def news_now(ctx: Context) -> list[Outgoing]:
+    """`news` where the member's place is not read anyway: a document with one version
+    costs no query."""
+    document = _document(ctx)
+    if document.version == 1:
+        return []
+    return await news(ctx, await store.get_progress(ctx.session, ctx.member.id, document.id))
+
+
 async def stale(ctx: Context, section_id: int) -> tuple[list[Outgoing], int | None]:
     """A button naming a section that is not in the newest version: what to say, and the
     position of the section it became (to show), if any."""

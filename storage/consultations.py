@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from content import strings
 from content.draft_parser import ParsedDraft
+from content.versions import label_from_title
 from storage import audit
 from storage.audit import AuditAction
 from storage.models import Consultation, DraftVersion, Member, Progress, Section
@@ -57,6 +58,7 @@ async def create_consultation(
     session.add(consultation)
     await session.flush()
     consultation.round_id = consultation.id
+    label = label or label_from_title(draft.title)  # «Dự thảo lần 4», when the draft says so
     session.add(DraftVersion(consultation_id=consultation.id, version=1, label=label,
                              source_name=source_name, loaded_at=now))
     for position, part in enumerate(draft.sections, start=1):

@@ -92,7 +92,7 @@ async def load_next_version(
     old = await sections_of(session, consultation.id, before)
     previous = matching.match(old, draft.sections)
     version = before + 1
-    label = label or matching.version_label(draft.title)
+    label = label or matching.label_from_title(draft.title)
     new: list[Section] = []
     for position, (part, index) in enumerate(zip(draft.sections, previous, strict=True), start=1):
         section = Section(

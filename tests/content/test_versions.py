@@ -120,5 +120,5 @@ def test_spacing_alone_is_no_change() -> None:
 
 
 def test_the_version_label_comes_from_the_title() -> None:
-    assert versions.version_label("Báo cáo chính trị … (dự thảo lần 5)") == "Dự thảo lần 5"
-    assert versions.version_label("Báo cáo chính trị") == ""
+    assert versions.label_from_title("Báo cáo chính trị … (dự thảo lần 5)") == "Dự thảo lần 5"
+    assert versions.label_from_title("Báo cáo chính trị") == ""
