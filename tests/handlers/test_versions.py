@@ -145,3 +145,16 @@ async def test_on_zalo_the_change_is_plain_words(
     assert "bản mới" in chat.replies[0].text
     await chat.say(f"mục {CHI_TIEU}")
     assert "✏️ Mục này đã sửa trong Dự thảo lần 5:\n• «90%» → «95%»" in chat.text
+
+
+async def test_the_secretary_reads_both_versions_comments_under_the_newest_section(
+    engine: ConversationEngine, bloc: Bloc, sessions: async_sessionmaker[AsyncSession],
+    clock: FakeClock,
+) -> None:
+    await commented_and_finished(engine)  # Nguyễn Văn An, cell GD1, on lần 4
+    await load(sessions, bloc, clock)
+    secretary = Chat(engine, user_id="2002")
+    await secretary.say("22223333")  # Trần Thị Bình, GD1's secretary
+    await secretary.press(f"s:c:{CHI_TIEU}")
+    assert "Nguyễn Văn An" in secretary.text and "giữ chỉ tiêu 90%" in secretary.text
+    assert "Không nhất trí 1" in secretary.text  # the tally counts lần 4 too
