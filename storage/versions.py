@@ -84,6 +84,8 @@ async def load_next_version(
     by: Member | None = None,
 ) -> VersionDiff:
     """The draft as the document's next version, matched to the one before (audited)."""
+    # Two Office members loading at once: the second waits, then builds on the first's.
+    await session.refresh(consultation, with_for_update=True)
     if not is_open(consultation, now):
         raise VersionError(strings.VERSION_ROUND_CLOSED.format(name=consultation.name))
     if not draft.sections:
