@@ -19,13 +19,14 @@ from bot import (
     outcome_commands,
     reminder_commands,
     runner,
+    version_commands,
 )
 from bot.bootstrap import App
 from bot.channels.render import render
 from bot.config import Settings
 from bot.reminder_policy import PolicyError, format_policy, parse_policy
 from content import strings
-from content.draft_parser import DraftParseError, parse_draft
+from content.draft_parser import DraftParseError, ParsedDraft, parse_draft
 from handlers import views
 from handlers.console_link import sign_in_url
 from storage import roster, web_access
@@ -91,8 +92,16 @@ def draft_load(
     title: Annotated[str | None, typer.Option(help=strings.HELP_DRAFT_TITLE)] = None,
     reminders: Annotated[str | None, typer.Option(help=strings.HELP_DRAFT_REMINDERS)] = None,
     add: Annotated[bool, typer.Option("--add", help=strings.HELP_DRAFT_ADD)] = False,
-    document: Annotated[str, typer.Option(help=strings.HELP_DRAFT_DOCUMENT)] = "",
+    name: Annotated[str, typer.Option(help=strings.HELP_DRAFT_NAME)] = "",
+    next_version: Annotated[
+        bool, typer.Option("--next-version", help=strings.HELP_DRAFT_NEXT_VERSION)] = False,
+    document: Annotated[int | None, typer.Option(help=strings.HELP_DRAFT_DOCUMENT)] = None,
+    label: Annotated[str, typer.Option(help=strings.HELP_DRAFT_LABEL)] = "",
 ) -> None:
+    if next_version:
+        parsed = _parsed(path)
+        _version_lines(lambda i: version_commands.load_next(i, parsed, document, label, path.name))
+        return
     settings = Settings()
     if add and (deadline is not None or reminders is not None):
         raise _fail(strings.CLI_ADD_SHARES_ROUND)
@@ -107,12 +116,7 @@ def draft_load(
                 if deadline is not None else None)
     except ValueError:
         raise _fail(strings.CLI_BAD_DEADLINE.format(deadline=deadline)) from None
-    try:
-        parsed = parse_draft(path.read_text(encoding="utf-8-sig"))
-    except OSError as error:
-        raise _fail(strings.CLI_CANNOT_READ.format(path=path, error=error.strerror)) from None
-    except DraftParseError as error:
-        raise _fail(strings.CLI_DRAFT_ERROR.format(path=path, line=error.line, error=error)) from None
+    parsed = _parsed(path)
 
     async def job(instance: App) -> None:
         now = instance.clock.now()
@@ -126,7 +130,7 @@ def draft_load(
                 consultation = await create_consultation(
                     uow.session, parsed, title=title or parsed.title or path.stem,
                     deadline=when or now, now=now, source_name=path.name, reminders=rules,
-                    joins=joins, document=document,
+                    joins=joins, document=name,
                 )
             except ValueError as error:
                 raise _fail(str(error)) from None
@@ -147,6 +151,33 @@ def draft_load(
             typer.echo(line)
 
     _run(job)
+
+
+def _parsed(path: Path) -> ParsedDraft:
+    try:
+        return parse_draft(path.read_text(encoding="utf-8-sig"))
+    except OSError as error:
+        raise _fail(strings.CLI_CANNOT_READ.format(path=path, error=error.strerror)) from None
+    except DraftParseError as error:
+        raise _fail(strings.CLI_DRAFT_ERROR.format(path=path, line=error.line, error=error)) from None
+
+
+def _version_lines(job: Callable[[App], Awaitable[list[str]]]) -> None:
+    try:
+        lines = _run(job)
+    except version_commands.CommandError as error:
+        raise _fail(str(error)) from None
+    for line in lines:
+        typer.echo(line)
+
+
+@draft_app.command("diff", help=strings.HELP_DRAFT_DIFF)
+def draft_diff(
+    document: Annotated[int | None, typer.Option(help=strings.HELP_DRAFT_DOCUMENT)] = None,
+    from_version: Annotated[int | None, typer.Option("--from", help=strings.HELP_DIFF_FROM)] = None,
+    to_version: Annotated[int | None, typer.Option("--to", help=strings.HELP_DIFF_TO)] = None,
+) -> None:
+    _version_lines(lambda i: version_commands.diff(i, document, from_version, to_version))
 
 
 @draft_app.command("show", help=strings.HELP_DRAFT_SHOW)

@@ -341,7 +341,7 @@ HELP_DRAFT_DEADLINE = 'Hạn chót, giờ địa phương: "YYYY-MM-DD HH:MM".'
 HELP_DRAFT_TITLE = "Tên đợt lấy ý kiến."
 HELP_DOCUMENT_NUMBER = "Chỉ văn bản số N của đợt (1 = văn bản nạp đầu tiên); mặc định: mọi văn bản."
 HELP_DRAFT_ADD = "Thêm văn bản vào đợt đang chạy (chung hạn chót, lịch nhắc) thay vì mở đợt mới."
-HELP_DRAFT_DOCUMENT = 'Tên ngắn của văn bản trong danh sách đảng viên chọn, ví dụ "Báo cáo kiểm điểm".'
+HELP_DRAFT_NAME = 'Tên ngắn của văn bản trong danh sách đảng viên chọn, ví dụ "Báo cáo kiểm điểm".'
 HELP_DRAFT_REMINDERS = (
     'Lịch nhắc: "3d@08:00,1d@08:00,0d@08:00" (ngày trước hạn @ giờ); "none": không nhắc.'
 )
@@ -395,7 +395,10 @@ CLI_ADD_SHARES_ROUND = (
     "Văn bản thêm vào đợt đang chạy dùng chung hạn chót và lịch nhắc của đợt: "
     "bỏ --deadline và --reminders."
 )
-CLI_DEADLINE_NEEDED = "Mở đợt lấy ý kiến mới cần --deadline \"YYYY-MM-DD HH:MM\" (hoặc --add để thêm vào đợt đang chạy)."
+CLI_DEADLINE_NEEDED = (
+    "Mở đợt lấy ý kiến mới cần --deadline \"YYYY-MM-DD HH:MM\" (hoặc --add để thêm văn bản "
+    "vào đợt đang chạy, --next-version để nạp phiên bản mới của một văn bản)."
+)
 CLI_DRAFT_DEADLINE = "Hạn chót: {when:%H:%M %d/%m/%Y} · {count} mục:"
 CLI_DRAFT_SECTION = "  {position:>3}. [{number}] {title}  ({chars:,} ký tự)"
 CLI_DRAFT_ISSUE = "  ! {name}, dòng {line}: {message}"
@@ -871,6 +874,7 @@ WEB_AUDIT_INTRO = "Mọi thay đổi về đợt lấy ý kiến, danh sách, h�
 WEB_AUDIT_NONE = "Chưa có thay đổi nào."
 WEB_AUDIT_ACTIONS = {
     "round_opened": "Mở đợt lấy ý kiến",
+    "draft_version_loaded": "Nạp phiên bản mới của dự thảo",
     "roster_imported": "Nhập danh sách đảng viên",
     "deadline_changed": "Đổi hạn chót",
     "reminders_changed": "Đổi lịch nhắc",
@@ -1135,3 +1139,60 @@ REPORT_PROPOSALS_HEAD = "c) Đề xuất sửa câu chữ (không kèm ý kiến
 REPORT_GROUP_PASSAGES = "Đoạn được góp ý: {passages}."
 REPORT_GROUP_PROPOSAL = "Đề xuất sửa câu chữ: {proposal}"
 REPORT_PROPOSAL = "{index}. Nguyên văn: «{original}». Đề nghị sửa: «{proposed}». Thay đổi: {diff}"
+
+# ---- The next version of a draft (lần 5 after lần 4) ---------------------------------
+VERSION_FALLBACK = "Phiên bản {version}"
+VERSION_ROUND_CLOSED = (
+    "Đợt lấy ý kiến về «{name}» đã kết thúc: không nạp phiên bản mới. Không có gì thay đổi."
+)
+VERSION_NO_SECTIONS = "Tệp không có mục nào để lấy ý kiến: không nạp. Không có gì thay đổi."
+VERSION_BAD_RANGE = "«{name}» có các phiên bản 1 đến {newest}: --from phải nhỏ hơn --to, trong khoảng đó."
+VERSION_ONLY_ONE = "«{name}» mới có một phiên bản: chưa có gì để so sánh."
+# What a member is told once, at their next visit, after a next version is loaded.
+VERSION_NEWS = "📄 Dự thảo đã có bản mới: {label}."
+VERSION_NEWS_CHANGED = "Những mục đồng chí đã góp ý có sửa đổi:\n{lines}\nKhi mở mục, đồng chí sẽ thấy chỗ đã sửa."
+VERSION_NEWS_LINE = "• Mục {position}. {title}"
+VERSION_NEWS_REMOVED_LINE = "• «{title}»: không còn trong bản mới"
+VERSION_NEWS_UNCHANGED = "Các mục đồng chí đã góp ý không thay đổi."
+VERSION_NEWS_KEPT = "Ý kiến đồng chí đã gửi vẫn được giữ, ghi là góp ý vào bản đồng chí đã đọc."
+VERSION_NEWS_FINISHED = (
+    "Đồng chí đã hoàn thành góp ý. Nếu muốn, đồng chí xem lại các mục đã sửa và góp ý thêm "
+    "trước {deadline}."
+)
+# Shown once, the first time the member opens a section changed since they commented on it.
+CHANGE_NOTE_HEAD = "✏️ Mục này đã sửa trong {label}:"
+CHANGE_NOTE_MORE = "… và {count} chỗ sửa khác."
+CHANGE_ADDED = "thêm: "
+CHANGE_REMOVED = "bỏ: "
+CHANGE_ARROW = " → "
+SECTION_CURRENT_EARLIER = "Ý kiến của đồng chí (góp vào {label}): {summary}"
+VERSION_BUTTON_MOVED = "Tin nhắn đó thuộc bản dự thảo trước. Mục này trong {label}:"
+VERSION_BUTTON_REMOVED = (
+    "Tin nhắn đó thuộc bản dự thảo trước; mục «{title}» không còn trong {label}. "
+    "Không có gì thay đổi."
+)
+HELP_DRAFT_NEXT_VERSION = "Nạp tệp làm phiên bản mới của một văn bản đang lấy ý kiến (ví dụ dự thảo lần 5 sau lần 4)."
+HELP_DRAFT_DOCUMENT = "Số thứ tự của văn bản trong đợt (1: văn bản nạp đầu tiên; mặc định: 1)."
+HELP_DRAFT_LABEL = "Tên phiên bản, ví dụ «Dự thảo lần 5» (mặc định: lấy từ dòng «(dự thảo lần …)» của tệp)."
+HELP_DRAFT_DIFF = "In chỗ khác nhau giữa hai phiên bản của dự thảo, từng mục."
+HELP_DIFF_FROM = "Phiên bản cũ (mặc định: phiên bản ngay trước phiên bản mới)."
+HELP_DIFF_TO = "Phiên bản mới (mặc định: phiên bản mới nhất)."
+CLI_NO_DOCUMENT = "Đợt hiện tại không có văn bản số {id}."
+CLI_VERSION_LOADED = "Đã nạp {label} của «{name}» (phiên bản {version}, {count} mục)."
+DIFF_HEAD = "{old} → {new}: {changed} mục sửa, {added} mục thêm, {removed} mục bỏ, {same} mục giữ nguyên."
+DIFF_CHANGED = "~ Mục {position}. {label}: đã sửa"
+DIFF_ADDED = "+ Mục {position}. {label}: mục mới"
+DIFF_REMOVED = "- {label} (mục {position} của {old}): đã bỏ"
+DIFF_LEGEND = "  ([-…-]: chữ bỏ, {+…+}: chữ thêm)"
+EXPORT_VERSION_COLUMNS = ("Góp vào bản",)
+REPORT_VERSIONS = "Góp vào: {versions}."
+REPORT_XLSX_VERSION_COLUMNS = ("Góp vào bản",)
+WEB_VERSION_UPLOAD = "Tải lên phiên bản mới của dự thảo"
+WEB_VERSION_OF = "Nạp tệp này làm phiên bản {version} của «{name}»: ý kiến đã góp giữ nguyên trên bản cũ, đảng viên được báo mục nào đã sửa."
+WEB_VERSION_LABEL = "Tên phiên bản"
+WEB_VERSION_WHICH = "Phiên bản mới của văn bản"
+WEB_VERSION_NEXT = "phiên bản {version}"
+WEB_VERSION_LABEL_HINT = "ví dụ: Dự thảo lần 5 (để trống: lấy từ tệp)"
+WEB_VERSION_HINT = "Có dự thảo lần sau của văn bản đang lấy ý kiến? Tải tệp lên như trên, rồi chọn «Tải lên phiên bản mới của dự thảo»."
+WEB_VERSION_CHANGES = "Những chỗ phiên bản mới nhất đã sửa"
+WEB_VERSION_NONE = "Dự thảo mới có một phiên bản: chưa có gì để so sánh."

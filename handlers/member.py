@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from content import strings
 from content.text import shorten
-from handlers import documents, precise_views, roles, views
+from handlers import documents, precise_views, roles, versions, views
 from handlers.actions import (
     AskClear,
     Choose,
@@ -31,6 +31,7 @@ from handlers.locks import Closed, Submitted, cell_lock
 from storage import comments as store
 from storage.comments import Passage
 from storage.consultations import (
+    earlier_section,
     is_open,
     list_sections,
     section_at,
@@ -99,12 +100,14 @@ async def start_document(ctx: Context) -> list[Outgoing]:
             closed = strings.CLOSED.format(deadline=ctx.local(consultation.deadline))
             return [Reply(text), Reply(closed, buttons=extra)]
         return [Reply(text, buttons=((Button.to(strings.BTN_START, OpenSection(1)),), *extra))]
+    news = await versions.news(ctx, progress)
     if progress.section_position > count:
-        return [*([Reply(strings.ROLE_MENU, buttons=extra)] if extra else []), *await finish(ctx)]
+        menu = [Reply(strings.ROLE_MENU, buttons=extra)] if extra else []
+        return [*news, *menu, *await finish(ctx)]
     welcome = Reply(
         strings.WELCOME_BACK.format(position=progress.section_position, count=count), buttons=extra
     )
-    return [welcome, *await show(ctx, progress.section_position, progress.page)]
+    return [*news, welcome, *await show(ctx, progress.section_position, progress.page)]
 
 
 @handles(OpenSection)
@@ -121,18 +124,27 @@ async def show(ctx: Context, position: int, page: int = 1) -> list[Outgoing]:
     section = await section_at(ctx.session, consultation.id, position)
     if section is None:
         return [Reply(strings.STALE_BUTTON)]
-    comment = await store.get_comment(ctx.session, ctx.member.id, section.id)
-    reply = views.section_reply(consultation, section, count, page, comment, ctx.caps)
+    said = await versions.comment_on(ctx, section)
+    reply = views.section_reply(consultation, section, count, page, said.comment, ctx.caps,
+                                earlier=said.earlier)
     shown = min(max(page, 1), len(views.section_pages(section, ctx.caps)))
-    await store.move_to(ctx.session, ctx.member.id, consultation.id, position, page, ctx.now)
-    return [replace(reply, shows=PageShown(section.id, shown))]
+    progress = await store.move_to(ctx.session, ctx.member.id, consultation.id, position, page,
+                                   ctx.now)
+    before = [*await versions.news(ctx, progress), *await versions.change_note(ctx, section, said)]
+    return [*before, replace(reply, shows=PageShown(section.id, shown))]
+
+
+async def stale(ctx: Context, section_id: int) -> list[Outgoing]:
+    """A button naming a section of an earlier version: on to the section it became."""
+    said, position = await versions.stale(ctx, section_id)
+    return [*said, *await show(ctx, position)] if position is not None else said
 
 
 @handles(ShowPage)
 async def show_page(ctx: Context, action: ShowPage) -> list[Outgoing]:
     section = await documents.section_of_round(ctx, action.section_id)
     if section is None:
-        return [Reply(strings.STALE_BUTTON)]
+        return await stale(ctx, action.section_id)
     return await show(ctx, section.position, action.page)
 
 
@@ -143,7 +155,9 @@ async def choose(ctx: Context, action: Choose) -> list[Outgoing]:
     consultation = _consultation(ctx)
     choices = consultation.choices
     index = action.index
-    if section is None or not 0 <= index < len(choices):
+    if section is None:
+        return await stale(ctx, action.section_id)
+    if not 0 <= index < len(choices):
         return [Reply(strings.STALE_BUTTON)]
     if refusal := await refuse_writes(ctx):
         return refusal
@@ -238,7 +252,8 @@ async def edited_text(ctx: Context) -> list[Outgoing]:
             Reply(strings.TEXT_TOO_LONG.format(chars=len(text), limit=ctx.limits.max_message_chars))
         ]
     comment = await store.edit_part(ctx.session, part, text, ctx.now)
-    section = await section_by_id(ctx.session, _consultation(ctx).id, comment.section_id)
+    section = (await section_by_id(ctx.session, _consultation(ctx).id, comment.section_id)
+               or await earlier_section(ctx.session, _consultation(ctx).id, comment.section_id))
     if section is None:
         return []
     return [Reply(strings.TEXT_UPDATED.format(position=section.position))]
@@ -248,7 +263,7 @@ async def edited_text(ctx: Context) -> list[Outgoing]:
 async def ask_clear(ctx: Context, action: AskClear) -> list[Outgoing]:
     section = await documents.section_of_round(ctx, action.section_id)
     if section is None:
-        return [Reply(strings.STALE_BUTTON)]
+        return await stale(ctx, action.section_id)
     buttons = (
         (Button.to(strings.BTN_CLEAR_YES, Clear(section.id)),),
         (Button.to(strings.BTN_CANCEL, OpenSection(section.position)),),
@@ -260,7 +275,7 @@ async def ask_clear(ctx: Context, action: AskClear) -> list[Outgoing]:
 async def clear(ctx: Context, action: Clear) -> list[Outgoing]:
     section = await documents.section_of_round(ctx, action.section_id)
     if section is None:
-        return [Reply(strings.STALE_BUTTON)]
+        return await stale(ctx, action.section_id)
     if refusal := await refuse_writes(ctx):
         return refusal
     comment = await store.get_comment(ctx.session, ctx.member.id, section.id)
@@ -275,15 +290,15 @@ async def clear(ctx: Context, action: Clear) -> list[Outgoing]:
 async def toc(ctx: Context, action: Contents) -> list[Outgoing]:
     consultation = _consultation(ctx)
     sections = await list_sections(ctx.session, consultation.id)
-    mine = await store.member_comments(ctx.session, ctx.member.id, consultation.id)
-    return [views.toc_reply(sections, mine, action.page, ctx.caps)]
+    mine = await versions.my_comments(ctx)
+    return [*await versions.news_now(ctx), views.toc_reply(sections, mine, action.page, ctx.caps)]
 
 
 @handles(Review)
 async def review(ctx: Context, _: Review) -> list[Outgoing]:
     consultation = _consultation(ctx)
     sections = await list_sections(ctx.session, consultation.id)
-    mine = await store.member_comments(ctx.session, ctx.member.id, consultation.id)
+    mine = await versions.my_comments(ctx)
     return [*views.review_replies(sections, mine, ctx.caps), *await precise_views.review_reply(ctx)]
 
 
@@ -297,12 +312,13 @@ async def finish(ctx: Context) -> list[Outgoing]:
     """The summary before confirming; the member's place becomes 'after the last section'."""
     consultation = _consultation(ctx)
     sections = await list_sections(ctx.session, consultation.id)
-    mine = await store.member_comments(ctx.session, ctx.member.id, consultation.id)
+    mine = await versions.my_comments(ctx)
     answered = [s for s in sections if store.has_content(mine.get(s.id))]
     missing = [str(s.position) for s in sections if s not in answered]
     progress = await store.move_to(
         ctx.session, ctx.member.id, consultation.id, len(sections) + 1, 1, ctx.now
     )
+    news = await versions.news(ctx, progress)
     lines = [strings.FINISH_TITLE.format(answered=len(answered), count=len(sections))]
     if missing:
         lines.append(strings.FINISH_MISSING.format(positions=", ".join(missing)))
@@ -318,7 +334,7 @@ async def finish(ctx: Context) -> list[Outgoing]:
         rows.append((Button.to(strings.BTN_CONFIRM, Confirm()),))
     rows.append(_review_or_contents())
     rows += await documents.switch_button(ctx)
-    return [Reply("\n\n".join(lines), buttons=tuple(rows))]
+    return [*news, Reply("\n\n".join(lines), buttons=tuple(rows))]
 
 
 @handles(Confirm)

@@ -8,7 +8,7 @@ import unicodedata
 from content import strings
 from content.passages import numbered, paragraph_of, paragraphs, paragraphs_in, quoted_in
 from content.text import split_text
-from handlers import documents, member, views
+from handlers import documents, member, versions, views
 from handlers.actions import Action, NumberParagraphs, OpenSection, ProposeWording
 from handlers.context import Context
 from handlers.conversation import Button, Outgoing, Reply
@@ -16,7 +16,7 @@ from handlers.dispatch import handles
 from storage import comments as store
 from storage import pages_sent
 from storage.comments import Passage
-from storage.consultations import section_at
+from storage.consultations import newest_section, section_at
 from storage.models import Section
 
 # «đoạn 3: …», «Đoạn 3 - …», «doan 3. …»: a comment on paragraph 3 of the open section.
@@ -88,6 +88,12 @@ async def on_reply(ctx: Context) -> list[Outgoing]:
         note = strings.REPLY_NOT_A_PAGE.format(position=here.position)
         return await member.save_text(ctx, here, text, note=note)
     section, page = found
+    if section.version != ctx.consultation.version:  # a page of an earlier version
+        became = await newest_section(ctx.session, ctx.consultation.id, section.id)
+        if became is None:
+            said, _ = await versions.stale(ctx, section.id)
+            return said
+        section = became
     passage = passage_of(ctx, section, page)
     if passage is None:
         return [Reply(strings.QUOTE_NOT_IN_SECTION.format(position=section.position))]
@@ -115,7 +121,7 @@ async def number_paragraphs(ctx: Context, action: NumberParagraphs) -> list[Outg
     """The section's paragraphs with their numbers, a page at a time."""
     section = await documents.section_of_round(ctx, action.section_id)
     if section is None:
-        return [Reply(strings.STALE_BUTTON)]
+        return await member.stale(ctx, action.section_id)
     pages = split_text(numbered(section.body), ctx.caps.page_budget()) or [""]
     page = min(max(action.page, 1), len(pages))
     lines = [strings.PARAGRAPHS_TITLE.format(position=section.position), "", pages[page - 1]]

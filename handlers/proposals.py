@@ -50,7 +50,7 @@ def _wait_for(ctx: Context, what: str) -> None:
 async def propose(ctx: Context, action: ProposeWording) -> list[Outgoing]:
     section = await documents.section_of_round(ctx, action.section_id)
     if section is None:
-        return [Reply(strings.STALE_BUTTON)]
+        return await member.stale(ctx, action.section_id)
     if refusal := await member.refuse_writes(ctx):
         return refusal
     _wait_for(ctx, f"{PASSAGE}{section.id}")

@@ -31,7 +31,7 @@ from handlers.dispatch import handles
 from handlers.handover import cell_of, round_of, writable
 from handlers.roles import has_role
 from storage import progress, stances, submissions
-from storage.consultations import is_open, list_sections, section_at, section_by_id
+from storage.consultations import is_open, lineage, list_sections, section_at, section_by_id
 from storage.documents import round_figures
 from storage.models import Role
 from storage.progress import Status
@@ -111,7 +111,8 @@ async def show_section(ctx: Context, position: int) -> list[Outgoing]:
     section = await section_at(ctx.session, consultation.id, position)
     if section is None:
         return fallback.stale_button()
-    entries = await progress.section_comments(ctx.session, cell.id, section.id)
+    versions = [s.id for s in await lineage(ctx.session, consultation.id, section)]
+    entries = await progress.section_comments(ctx.session, cell.id, versions)
     members = await progress.cell_members(ctx.session, consultation.id, cell.id)
     tally = (await progress.cell_tallies(ctx.session, consultation.id, cell.id)).get(section.id)
     heading = strings.CELL_SECTION_COUNTS.format(

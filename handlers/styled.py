@@ -12,6 +12,7 @@ class Style(enum.StrEnum):
     PLAIN = "plain"
     BOLD = "bold"
     ITALIC = "italic"
+    STRIKE = "strike"  # words a next version of the draft took out
     QUOTE = "quote"  # a block quotation: start it at a line's start, end it at a line's end
 
 

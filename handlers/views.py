@@ -57,7 +57,11 @@ def section_reply(
     page: int,
     comment: Comment | None,
     caps: ChannelCaps,
+    *,
+    earlier: str = "",
 ) -> Reply:
+    """A page of the section; `earlier`: the label of the earlier version the member's
+    comment was made on, when it was not made on this one."""
     pages = section_pages(section, caps)
     page = min(max(page, 1), len(pages))
     header = strings.SECTION_HEADER.format(position=section.position, count=count)
@@ -68,7 +72,9 @@ def section_reply(
     lines.append(pages[page - 1])
     if len(pages) > 1:
         lines += ["", strings.SECTION_PAGE.format(page=page, pages=len(pages))]
-    current = strings.SECTION_CURRENT.format(summary=summarize(comment))
+    current = (strings.SECTION_CURRENT_EARLIER.format(label=earlier, summary=summarize(comment))
+               if earlier and has_content(comment)
+               else strings.SECTION_CURRENT.format(summary=summarize(comment)))
     # The member's own answer comes back as a quote, a whole line so the quote is a block.
     lines += ["", Span(current, Style.QUOTE) if has_content(comment) else current]
     if not has_content(comment):
@@ -88,7 +94,7 @@ def section_reply(
     else:
         nav.append(Button.to(strings.BTN_FINISH, Finish()))
     rows.append(tuple(nav))
-    if comment is not None and comment.text:
+    if comment is not None and comment.text and not earlier:  # an earlier version's stays
         rows.append((Button.to(strings.BTN_CLEAR_TEXT, AskClear(section.id)),))
     rows.append((Button.to(strings.BTN_PROPOSE, ProposeWording(section.id)),))
     return Reply.of(join_lines(lines), buttons=tuple(rows))

@@ -17,6 +17,7 @@ SHELL = "gopy"  # the actor when a change comes from the command line
 
 class AuditAction(enum.StrEnum):
     ROUND_OPENED = "round_opened"
+    DRAFT_VERSION_LOADED = "draft_version_loaded"
     ROSTER_IMPORTED = "roster_imported"
     DEADLINE_CHANGED = "deadline_changed"
     REMINDERS_CHANGED = "reminders_changed"

@@ -204,3 +204,13 @@ class Passage:
 
 def _joined(existing: str, item: str, separator: str = PART_SEPARATOR) -> str:
     return f"{existing}{separator}{item}" if existing else item
+
+
+async def comments_on(
+    session: AsyncSession, member_id: int, section_ids: list[int]
+) -> dict[int, Comment]:
+    """The member's comments on any of these sections (one section's versions), by section."""
+    result = await session.execute(
+        select(Comment).where(Comment.member_id == member_id, Comment.section_id.in_(section_ids))
+    )
+    return {c.section_id: c for c in result.scalars()}

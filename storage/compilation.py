@@ -28,6 +28,7 @@ from storage.models import (
     Organization,
     Section,
 )
+from storage.versions import gathered_sections, label_for, labels
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,7 @@ class ItemView:
     choice: str | None
     passages: str = ""  # what the comment points at and proposes, one a line (as exported)
     proposals: str = ""
+    version: str = ""  # the draft it was made on («Dự thảo lần 4»); "" with one version
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,10 @@ class GroupView:
     def proposals(self) -> list[str]:
         """The wordings its members proposed («original» → «proposed»), each once."""
         return _lines(item.proposals for item in self.items)
+
+    def versions(self) -> Counter[str]:
+        """How many of its items were made on each version of the draft (none: one version)."""
+        return Counter(sorted(item.version for item in self.items if item.version))
 
 
 def _lines(texts: Iterable[str]) -> list[str]:
@@ -168,39 +174,44 @@ async def section_figures(session: AsyncSession, consultation_id: int) -> list[S
         select(CellOpinion.section_id, func.count())
         .where(CellOpinion.consultation_id == consultation_id, CellOpinion.text != "")
         .group_by(CellOpinion.section_id))).all())
-    sections = await session.execute(
-        select(Section.id, Section.position, Section.number, Section.title)
-        .where(Section.consultation_id == consultation_id).order_by(Section.position))
-    return [
-        SectionFigures(id, position, number, title, answers[id], by_choice.get(id, {}),
-                       texts[id], int(opinions.get(id, 0)))
-        for id, position, number, title in sections
-    ]
+    # A section's versions are compiled together, under its newest version.
+    found = []
+    for section in await gathered_sections(session, consultation_id):
+        choices: Counter[str] = Counter()
+        for section_id in section.ids:
+            choices.update(by_choice.get(section_id, {}))
+        found.append(SectionFigures(
+            section.id, section.position, section.number, section.title,
+            sum(answers[i] for i in section.ids), dict(choices),
+            sum(texts[i] for i in section.ids), sum(int(opinions.get(i, 0)) for i in section.ids)))
+    return found
 
 
 async def section_groups(
     session: AsyncSession, section_id: int, *, named: bool = False
 ) -> list[GroupView]:
-    """One section's groups, members' comments first, biggest first, each with its items."""
+    """One section's groups, members' comments first, biggest first, each with its items
+    (made on any version of the section: a group sits on its newest version)."""
+    here = select(CommentGroup.id).where(CommentGroup.section_id == section_id)
     members = (
         select(GroupItem.group_id, GroupItem.id.label("item"), Comment.text.label("text"),
                Organization.name.label("org"), Cell.name.label("cell"),
                (Member.full_name if named else literal("")).label("member"),
                Comment.choice.label("choice"), Comment.passages.label("passages"),
-               Comment.proposals.label("proposals"))
+               Comment.proposals.label("proposals"), Comment.section_id.label("made_on"))
         .join(Comment, Comment.id == GroupItem.comment_id)
         .join(Member, Member.id == Comment.member_id)
         .join(Cell, Cell.id == Comment.cell_id)
         .join(Organization, Organization.id == Cell.organization_id)
-        .where(Comment.section_id == section_id)
+        .where(GroupItem.group_id.in_(here))
     )
     opinions = (
         select(GroupItem.group_id, GroupItem.id, CellOpinion.text, Organization.name, Cell.name,
-               literal(""), null(), literal(""), literal(""))
+               literal(""), null(), literal(""), literal(""), CellOpinion.section_id)
         .join(CellOpinion, CellOpinion.id == GroupItem.opinion_id)
         .join(Cell, Cell.id == CellOpinion.cell_id)
         .join(Organization, Organization.id == Cell.organization_id)
-        .where(CellOpinion.section_id == section_id)
+        .where(GroupItem.group_id.in_(here))
     )
     items = union_all(members, opinions).subquery()
     groups: dict[int, GroupView] = {}
@@ -213,11 +224,24 @@ async def section_groups(
             decision.outcome, decision.explanation, decision.decided_by_name,
             decision.decided_at, decision.version)
         groups[group.id] = GroupView(group.id, group.kind, group.representative, view)
+    made_on = await _version_labels(session, section_id)
     rows = await session.execute(select(items).order_by(items.c.org, items.c.cell, items.c.item))
-    for group_id, item_id, text, org, cell, member, choice, passages, proposals in rows:
-        groups[group_id].items.append(
-            ItemView(item_id, text, org, cell, member, choice, passages, proposals))
+    for group_id, item_id, text, org, cell, member, choice, passages, proposals, on in rows:
+        groups[group_id].items.append(ItemView(
+            item_id, text, org, cell, member, choice, passages, proposals, made_on.get(on, "")))
     return sorted(groups.values(), key=lambda g: (g.kind != "member", -g.people, g.id))
+
+
+async def _version_labels(session: AsyncSession, section_id: int) -> dict[int, str]:
+    """Each section row of the document → its version's label; empty with a single version."""
+    document = select(Section.consultation_id).where(Section.id == section_id).scalar_subquery()
+    rows = (await session.execute(
+        select(Section.id, Section.version, Section.consultation_id)
+        .where(Section.consultation_id == document))).all()
+    if not rows or all(row.version == 1 for row in rows):
+        return {}
+    found = await labels(session, rows[0].consultation_id)
+    return {row.id: label_for(found, row.version) for row in rows}
 
 
 async def sections_with_groups(

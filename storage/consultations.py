@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 from weakref import WeakKeyDictionary
@@ -14,6 +14,7 @@ from sqlalchemy.orm import aliased
 
 from content import strings
 from content.draft_parser import ParsedDraft
+from content.versions import label_from_title
 from storage import audit
 from storage.audit import AuditAction
 from storage.models import Consultation, DraftVersion, Member, Progress, Section
@@ -67,6 +68,7 @@ async def create_consultation(
     await session.flush()
     if joins is None:
         consultation.round_id = consultation.id  # the round's first document
+    label = label or label_from_title(draft.title)  # «Dự thảo lần 4», when the draft says so
     session.add(DraftVersion(consultation_id=consultation.id, version=1, label=label,
                              source_name=source_name, loaded_at=now))
     for position, part in enumerate(draft.sections, start=1):
@@ -167,10 +169,14 @@ def document_of(documents: Sequence[Consultation], number: int | None) -> Consul
 
 @dataclass(frozen=True)
 class _Draft:
-    """A round's sections, read once: a draft never changes after its round is opened."""
+    """A document's sections in its newest version, read once (sections never change),
+    with its earlier versions' sections and where each of them went."""
 
     sections: tuple[Section, ...]
     by_id: dict[int, Section]
+    earlier: dict[int, Section] = field(default_factory=dict)  # older versions', by id
+    newest: dict[int, int] = field(default_factory=dict)  # older id → the newest it became
+    labels: dict[int, str] = field(default_factory=dict)  # version → «Dự thảo lần 5»
 
 
 # Per database engine (tests run many databases in one process), per consultation id
@@ -194,16 +200,73 @@ async def _draft(session: AsyncSession, consultation_id: int) -> _Draft:
     if draft is None:
         result = await session.execute(
             select(Section).where(Section.consultation_id == consultation_id,
+                                  Section.version <= version)
+            .order_by(Section.version, Section.position)
+        ) if version > 1 else await session.execute(
+            select(Section).where(Section.consultation_id == consultation_id,
                                   Section.version == version)
             .order_by(Section.position)
         )
-        sections = tuple(result.scalars())
-        for section in sections:
+        every = tuple(result.scalars())
+        for section in every:
             session.expunge(section)  # shared by every later unit of work, read-only
+        sections = tuple(s for s in every if s.version == version)
         draft = _Draft(sections, {s.id: s for s in sections})
+        if version > 1:
+            draft = await _with_history(session, consultation_id, draft, every)
         if sections:  # a round being created in this very transaction is not cached
             cache[(consultation_id, version)] = draft
     return draft
+
+
+async def _with_history(session: AsyncSession, consultation_id: int, draft: _Draft,
+                        every: Sequence[Section]) -> _Draft:
+    following = {s.previous_id: s.id for s in every if s.previous_id is not None}
+    newest: dict[int, int] = {}
+    earlier = {s.id: s for s in every if s.id not in draft.by_id}
+    for section_id in earlier:
+        step: int | None = section_id
+        while step is not None and step not in draft.by_id:
+            step = following.get(step)
+        if step is not None:
+            newest[section_id] = step
+    labels = dict((await session.execute(
+        select(DraftVersion.version, DraftVersion.label)
+        .where(DraftVersion.consultation_id == consultation_id))).all())
+    return replace(draft, earlier=earlier, newest=newest, labels=labels)
+
+
+async def version_label(session: AsyncSession, consultation_id: int, version: int) -> str:
+    """How members read a version: as the Office named it («Dự thảo lần 5»), else by number."""
+    label = (await _draft(session, consultation_id)).labels.get(version, "")
+    return label or strings.VERSION_FALLBACK.format(version=version)
+
+
+async def lineage(session: AsyncSession, consultation_id: int, section: Section) -> list[Section]:
+    """The section, then the one it continues in the version before, and so on back."""
+    draft = await _draft(session, consultation_id)
+    found = [section]
+    while found[-1].previous_id is not None and found[-1].previous_id in draft.earlier:
+        found.append(draft.earlier[found[-1].previous_id])
+    return found
+
+
+async def earlier_section(
+    session: AsyncSession, consultation_id: int, section_id: int
+) -> Section | None:
+    """A section of one of the document's earlier versions (a button from an old message)."""
+    return (await _draft(session, consultation_id)).earlier.get(section_id)
+
+
+async def newest_section(
+    session: AsyncSession, consultation_id: int, section_id: int
+) -> Section | None:
+    """The newest version's section an earlier one became; None when it was removed."""
+    draft = await _draft(session, consultation_id)
+    if section_id in draft.by_id:
+        return draft.by_id[section_id]
+    newest = draft.newest.get(section_id)
+    return draft.by_id[newest] if newest is not None else None
 
 
 async def list_sections(session: AsyncSession, consultation_id: int) -> list[Section]:

@@ -37,6 +37,7 @@ from storage.models import (
     CellSubmission,
     Comment,
     DocumentStance,
+    DraftVersion,
     Member,
     Organization,
     Section,
@@ -146,7 +147,10 @@ def formatted_rows(
             cast(Section.position, String).label("position_text"),
             safe(Section.number).label("number_text"),
             safe(Section.title).label("title_text"),
+            safe(version_label_sql()).label("version_text"),
         )
+        .outerjoin(DraftVersion, and_(DraftVersion.consultation_id == Section.consultation_id,
+                                      DraftVersion.version == Section.version))
         .where(Section.consultation_id == consultation_id)
         .cte("export_section")
         .prefix_with("MATERIALIZED")
@@ -188,6 +192,7 @@ def formatted_rows(
             safe(Comment.passages).label("passages_text"),
             safe(Comment.paragraphs).label("paragraphs_text"),
             safe(Comment.proposals).label("proposals_text"),
+            s.version_text,
         )
         .select_from(Comment)
         .join(sections, s.id == Comment.section_id)
@@ -213,6 +218,7 @@ def formatted_rows(
             literal("", String),
             literal("", String),
             literal("", String),
+            s.version_text,
         )
         .select_from(CellOpinion)
         .join(sections, s.id == CellOpinion.section_id)
@@ -232,6 +238,7 @@ def formatted_rows(
             local_iso(DocumentStance.created_at, dialect, zone),
             local_iso(DocumentStance.updated_at, dialect, zone),
             literal("", String), literal("", String), literal("", String),
+            literal("", String),  # a stance is on the document, not on one version of it
         )
         .select_from(DocumentStance)
         .join(Member, Member.id == DocumentStance.member_id)
@@ -248,9 +255,18 @@ def formatted_rows(
         literal(head, String), c.position_text, c.number_text, c.title_text, c.org_text,
         c.code_text, c.cell_text, c.kind_text, c.name_text, c.choice_text, c.text_text,
         c.submitted_text, c.created_text, c.updated_text, c.passages_text, c.paragraphs_text,
-        c.proposals_text, literal(document, String),
+        c.proposals_text, literal(document, String), c.version_text,
     ]
     return select(fmt.row(fields)).order_by(c.place, *_order(c, anonymous, place=False))
+
+
+def version_label_sql() -> ColumnElement[str]:
+    """The version a section belongs to, as members read it (joined to its DraftVersion)."""
+    fallback = strings.VERSION_FALLBACK.split("{", 1)[0]
+    return case(
+        (func.coalesce(DraftVersion.label, "") != "", DraftVersion.label),
+        else_=literal(fallback, String).op("||")(cast(Section.version, String)),
+    )
 
 
 def _csv_quoted(text: str) -> str:

@@ -11,6 +11,9 @@ Columns, in this order (headers: content.strings.EXPORT_COLUMNS and EXPORT_PRECI
  16 paragraph numbers        17 proposed wordings: «original» → «proposed» (word changes)
  18 document: its short name (a round may send several documents; all of them are exported,
     one after the other in the order they were loaded, unless one is asked for)
+ 19 the version of the draft the comment was made on («Dự thảo lần 4»): a next version's
+    comments sit beside the earlier one's, each on the section row it was made on (empty on
+    a stance, which is on the whole document)
 
 Rows: one per member per section with a choice, text or a proposed wording, one per cell opinion,
 and one per member's stance on the whole document: section title «Toàn bộ dự thảo», no position
@@ -42,9 +45,9 @@ import csv
 import io
 import re
 import zipfile
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from datetime import tzinfo
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, TypeVar
 from zoneinfo import ZoneInfo
 
 import xlsxwriter
@@ -61,16 +64,20 @@ from storage.export_rows import (
     formatted_rows,
     neutralise,
 )
-from storage.models import Cell, CellOpinion, Comment, Consultation, Section
+from storage.models import Cell, CellOpinion, Comment, Consultation
 from storage.sql_time import zone_spans
+from storage.versions import gathered_sections, head_of
 
 __all__ = ["export_csv", "export_xlsx", "neutralise"]
+
+K = TypeVar("K")
 
 Source = AsyncSession | AsyncConnection
 BATCH = 2000
 DEFAULT_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
-WIDTHS = (30, 8, 10, 40, 30, 10, 30, 10, 25, 26, 80, 10, 26, 26, 60, 10, 60, 30)  # per column
-COLUMNS = (*strings.EXPORT_COLUMNS, *strings.EXPORT_PRECISE_COLUMNS, strings.EXPORT_DOCUMENT_COLUMN)
+WIDTHS = (30, 8, 10, 40, 30, 10, 30, 10, 25, 26, 80, 10, 26, 26, 60, 10, 60, 30, 16)  # per column
+COLUMNS = (*strings.EXPORT_COLUMNS, *strings.EXPORT_PRECISE_COLUMNS,
+           strings.EXPORT_DOCUMENT_COLUMN, *strings.EXPORT_VERSION_COLUMNS)
 TEXT_COLUMN = 10  # comment text: wrapped
 WRAPPED = (TEXT_COLUMN, 14, 16)  # and the passages and the proposals
 EXCEL_ROWS = 1_048_576  # a worksheet holds no more, its header included
@@ -339,11 +346,12 @@ async def _summary_sheet(
     ).scalar_one()
     labels = [str(c["label"]) for c in choices]
     labels += sorted({ch for _, ch in counts if ch is not None and ch not in labels})
-    sections = await source.execute(
-        select(Section.id, Section.position, Section.number, Section.title)
-        .where(Section.consultation_id == consultation_id)
-        .order_by(Section.position)
-    )
+    # A section's versions are counted together, under its newest version's row.
+    sections = await gathered_sections(source, consultation_id)
+    under = head_of(sections)
+    counts = _summed(counts, lambda key: (under.get(key[0], key[0]), key[1]))
+    texts = _summed(texts, lambda key: under.get(key, key))
+    opinions = _summed(opinions, lambda key: under.get(key, key))
     sheet = book.add_worksheet(name)
     head = [*strings.EXPORT_SUMMARY_HEAD, *labels, *strings.EXPORT_SUMMARY_TAIL]
     for column, header in enumerate(head):
@@ -352,7 +360,8 @@ async def _summary_sheet(
     sheet.set_column(2, 2, 50)
     sheet.set_column(3, len(head) - 1, 16)
     sheet.freeze_panes(1, 3)
-    for row, (section_id, position, number, title) in enumerate(sections, start=1):
+    for row, (section_id, position, number, title) in enumerate(
+            ((g.id, g.position, g.number, g.title) for g in sections), start=1):
         figures = [counts.get((section_id, label), 0) for label in labels]
         text_only = counts.get((section_id, None), 0)
         answered = sum(figures) + text_only
@@ -362,3 +371,10 @@ async def _summary_sheet(
         tail = [text_only, texts.get(section_id, 0), answered, opinions.get(section_id, 0)]
         for column, value in enumerate([*figures, *tail], start=3):
             sheet.write_number(row, column, value)
+
+
+def _summed(figures: dict[K, int], key: Callable[[K], K]) -> dict[K, int]:
+    out: dict[K, int] = {}
+    for old, value in figures.items():
+        out[key(old)] = out.get(key(old), 0) + value
+    return out

@@ -21,6 +21,7 @@ from content import similar
 from storage import audit
 from storage.audit import AuditAction
 from storage.models import CellOpinion, Comment, CommentGroup, Decision, GroupItem, Member
+from storage.versions import gathered_sections, head_of
 
 
 class GroupKind(enum.StrEnum):
@@ -61,20 +62,24 @@ async def regroup(
         )).scalars()
     )
     buckets: dict[tuple[int, GroupKind], list[_Item]] = defaultdict(list)
+    # Comments on a section's earlier versions are grouped with its newest version's.
+    under = head_of(await gathered_sections(session, consultation_id))
     comments = await session.execute(
         select(Comment.section_id, Comment.id, Comment.text).where(
             Comment.consultation_id == consultation_id, func.trim(Comment.text) != ""
         ).order_by(Comment.id)
     )
     for section_id, comment_id, text in comments:
-        buckets[(section_id, GroupKind.MEMBER)].append(_Item(comment_id, None, text))
+        buckets[(under.get(section_id, section_id), GroupKind.MEMBER)].append(
+            _Item(comment_id, None, text))
     opinions = await session.execute(
         select(CellOpinion.section_id, CellOpinion.id, CellOpinion.text).where(
             CellOpinion.consultation_id == consultation_id, func.trim(CellOpinion.text) != ""
         ).order_by(CellOpinion.id)
     )
     for section_id, opinion_id, text in opinions:
-        buckets[(section_id, GroupKind.CELL)].append(_Item(None, opinion_id, text))
+        buckets[(under.get(section_id, section_id), GroupKind.CELL)].append(
+            _Item(None, opinion_id, text))
     current = await session.execute(
         select(GroupItem.id, GroupItem.group_id, GroupItem.comment_id, GroupItem.opinion_id,
                GroupItem.pinned)
@@ -137,7 +142,7 @@ async def _regroup_section(
         group_id = final[label]
         text = items[similar.representative(scores, members)].text
         await session.execute(update(CommentGroup).where(CommentGroup.id == group_id)
-                              .values(representative=text, updated_at=now))
+                              .values(representative=text, updated_at=now, section_id=section_id))
         for index in members:
             item = items[index]
             if item.row_id is None:

@@ -276,6 +276,8 @@ class Progress(Base):
     page: Mapped[int] = mapped_column(Integer, default=1)
     started_at: Mapped[datetime]
     finished_at: Mapped[datetime | None]  # the member confirmed their comments
+    # A version of the draft loaded since the member last read, to tell them about once.
+    news_version: Mapped[int | None]
 
 
 class Comment(Base):
@@ -307,6 +309,19 @@ class Comment(Base):
     parts: Mapped[list[CommentPart]] = relationship(
         back_populates="comment", order_by="CommentPart.id", cascade="all, delete-orphan"
     )
+
+
+class ChangeShown(Base):
+    """A member shown what changed in a section they commented on in an earlier version:
+    shown once, the first time they open the section's newest version."""
+
+    __tablename__ = "change_shown"
+
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"),
+                                           primary_key=True)
+    section_id: Mapped[int] = mapped_column(ForeignKey("section.id", ondelete="CASCADE"),
+                                            primary_key=True)
+    shown_at: Mapped[datetime]
 
 
 class CommentPart(Base):

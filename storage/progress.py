@@ -12,6 +12,7 @@ is the slow aggregate they must equal; `rebuild_counters` repairs them from it.
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -36,6 +37,7 @@ from storage.models import (
     CellProgress,
     CellSubmission,
     Comment,
+    Consultation,
     ConsultationProgress,
     Identity,
     Member,
@@ -45,6 +47,7 @@ from storage.models import (
     Section,
 )
 from storage.progress_counters import recount_sql
+from storage.versions import gathered_sections, head_of
 
 
 class Status(enum.StrEnum):
@@ -153,6 +156,18 @@ async def cell_tallies(
     for section_id, choice, count, with_text in result:
         spread.setdefault(section_id, {})[choice] = int(count)
         texts[section_id] = texts.get(section_id, 0) + int(with_text or 0)
+    document = await session.get(Consultation, consultation_id)
+    if document is not None and document.version > 1:  # earlier versions count for the newest
+        under = head_of(await gathered_sections(session, consultation_id))
+        folded: dict[int, dict[str | None, int]] = {}
+        folded_texts: dict[int, int] = {}
+        for section_id, choices in spread.items():
+            head = under.get(section_id, section_id)
+            into = folded.setdefault(head, {})
+            for choice, count in choices.items():
+                into[choice] = into.get(choice, 0) + count
+            folded_texts[head] = folded_texts.get(head, 0) + texts[section_id]
+        spread, texts = folded, folded_texts
     return {
         section_id: Tally(section_id, sum(choices.values()), texts[section_id], choices)
         for section_id, choices in spread.items()
@@ -307,15 +322,16 @@ async def cell_by_code(session: AsyncSession, code: str) -> Cell | None:
 
 
 async def section_comments(
-    session: AsyncSession, cell_id: int, section_id: int
+    session: AsyncSession, cell_id: int, section_ids: Sequence[int]
 ) -> list[tuple[str, str | None, str]]:
-    """(member name, choice, text) of the cell's comments on one section, by name."""
+    """(member name, choice, text) of the cell's comments on one section (`section_ids`: its
+    versions' rows, storage.consultations.lineage), by name."""
     result = await session.execute(
         select(Member.full_name, Comment.choice, Comment.text)
         .join(Member, Member.id == Comment.member_id)
         .where(
             Comment.cell_id == cell_id,
-            Comment.section_id == section_id,
+            Comment.section_id.in_(list(section_ids)),
             said(),
         )
         .order_by(Member.full_name, Member.id)

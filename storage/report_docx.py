@@ -244,6 +244,9 @@ def _group(document: Any, number: int, group: GroupView, named: bool) -> None:
               italic=True)
     for proposal in group.proposals():
         _para(document, strings.REPORT_GROUP_PROPOSAL.format(proposal=proposal), italic=True)
+    if made_on := group.versions():  # which version of the draft each comment was made on
+        _para(document, strings.REPORT_VERSIONS.format(versions=_choices(dict(made_on))),
+              italic=True)
     decision = group.decision
     text = strings.REPORT_UNDECIDED if decision is None else strings.REPORT_DECISION.format(
         outcome=strings.OUTCOMES.get(decision.outcome, decision.outcome),

@@ -25,7 +25,8 @@ from storage.export_rows import cell_text as _cell_text
 from storage.exports import DEFAULT_TZ
 from storage.models import Consultation, Member
 
-WIDTHS = (8, 8, 40, 8, 14, 80, 8, 50, 40, 40, 18, 60, 20, 20, 6, 50, 60, 30)
+WIDTHS = (8, 8, 40, 8, 14, 80, 8, 50, 40, 40, 18, 60, 20, 20, 6, 50, 60, 30, 30)
+COLUMNS = (*strings.REPORT_XLSX_COLUMNS, *strings.REPORT_XLSX_VERSION_COLUMNS)
 WRAPPED = {2, 5, 7, 8, 9, 11, 15, 16}
 
 
@@ -44,7 +45,7 @@ async def write_xlsx(
         for column, width in enumerate(WIDTHS):
             sheet.set_column(column, column, width, wrapped if column in WRAPPED else top)
         sheet.freeze_panes(1, 0)
-        for column, header in enumerate(strings.REPORT_XLSX_COLUMNS):
+        for column, header in enumerate(COLUMNS):
             sheet.write_string(0, column, header, bold)
 
         def write(row: int, values: list[str | int]) -> None:
@@ -60,7 +61,7 @@ async def write_xlsx(
         for document, name in parts:
             row, written = await _document_rows(write, session, document, name, row, named, tz)
             groups_written += written
-        sheet.autofilter(0, 0, max(row, 1), len(strings.REPORT_XLSX_COLUMNS) - 1)
+        sheet.autofilter(0, 0, max(row, 1), len(COLUMNS) - 1)
         for number, (document, _) in enumerate(parts, start=1):
             title = strings.REPORT_XLSX_STANCES_SHEET + (f" ({number})" if number > 1 else "")
             await _stance_sheet(book, bold, top, wrapped, session, document, named, title)
@@ -101,6 +102,7 @@ async def _document_rows(
                 _cell_text("\n".join(group.passages())),
                 _cell_text("\n".join(group.proposals())),
                 document,
+                "; ".join(f"{v}: {n}" for v, n in group.versions().items()),
             ])
         for original, proposed in loose.get(section.id, []):
             row += 1

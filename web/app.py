@@ -47,6 +47,8 @@ def add_console(server: web.Application, app: App) -> None:
     routes.add_post("/du-thao/xem-truoc", draft.preview)
     routes.add_post("/du-thao/mo-dot", draft.open_round)
     routes.add_post("/du-thao/them-van-ban", draft.add_document)
+    routes.add_post("/du-thao/phien-ban-moi", draft.next_version)
+    routes.add_get("/du-thao/phien-ban", draft.version_changes)
     routes.add_get("/dot-lay-y-kien", running.running)
     routes.add_get("/tong-hop", compiling.compile_home)
     routes.add_post("/tong-hop/nhom-lai", compiling.regroup)

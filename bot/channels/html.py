@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from handlers.styled import Span, Style, merged
 
 # Telegram's tags for our styles (core.telegram.org/bots/api#html-style); plain has none.
-TAGS = {Style.BOLD: "b", Style.ITALIC: "i", Style.QUOTE: "blockquote"}
+TAGS = {Style.BOLD: "b", Style.ITALIC: "i", Style.STRIKE: "s", Style.QUOTE: "blockquote"}
 
 
 def to_html(spans: Iterable[Span]) -> str:

@@ -12,15 +12,15 @@ REVIEW = SAMPLE_DRAFT.with_name("du-thao-bao-cao-kiem-diem.txt")
 
 def test_a_document_added_to_the_running_round_and_exported_alone(tmp_path: Path) -> None:
     deadline = (datetime.now() + timedelta(days=30)).strftime("%Y-%m-%d 17:00")
-    alone = gopy(["draft", "load", str(REVIEW), "--add", "--document", "Báo cáo kiểm điểm"],
+    alone = gopy(["draft", "load", str(REVIEW), "--add", "--name", "Báo cáo kiểm điểm"],
                  tmp_path)
     assert alone.returncode == 1 and "Chưa có dự thảo nào" in alone.stderr
     ok(gopy(["draft", "load", str(SAMPLE_DRAFT), "--deadline", deadline,
-             "--document", "Báo cáo chính trị"], tmp_path))
+             "--name", "Báo cáo chính trị"], tmp_path))
     ok(gopy(["roster", "import", str(SAMPLE_ROSTER)], tmp_path))
     both = gopy(["draft", "load", str(REVIEW), "--add", "--deadline", deadline], tmp_path)
     assert both.returncode == 1 and "dùng chung hạn chót" in both.stderr
-    added = gopy(["draft", "load", str(REVIEW), "--add", "--document", "Báo cáo kiểm điểm"],
+    added = gopy(["draft", "load", str(REVIEW), "--add", "--name", "Báo cáo kiểm điểm"],
                  tmp_path)
     ok(added)
     assert "Đã thêm văn bản #2 vào đợt lấy ý kiến #1" in added.stdout

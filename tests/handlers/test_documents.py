@@ -249,13 +249,14 @@ async def test_titles_and_names_with_commas_quotes_and_ampersands_come_out_as_wr
     async with sessions() as session:
         await export_csv(session, out, bloc.consultation.id)
     [_, row] = list(csv.reader(io.StringIO(out.getvalue().decode("utf-8-sig"))))
-    assert (row[0], row[-1]) == (title, "'" + name)  # a formula start is neutralised in CSV
+    document = COLUMNS.index(strings.EXPORT_DOCUMENT_COLUMN)
+    assert (row[0], row[document]) == (title, "'" + name)  # a formula start is neutralised in CSV
     out = io.BytesIO()
     async with sessions() as session:
         await export_xlsx(session, out, bloc.consultation.id)
     sheet = openpyxl.load_workbook(io.BytesIO(out.getvalue())).worksheets[0]
     cells = [c.value for c in sheet[2]]
-    assert (cells[0], cells[-1]) == (title, name)
+    assert (cells[0], cells[document]) == (title, name)
 
 
 async def test_the_report_has_a_part_per_document(
@@ -267,6 +268,7 @@ async def test_the_report_has_a_part_per_document(
 
     from storage import grouping
     from storage.report_docx import ReportHeader, write_docx
+    from storage.report_xlsx import COLUMNS as REPORT_COLUMNS
     from storage.report_xlsx import write_xlsx
 
     review = await add_review(sessions, bloc, clock)
@@ -297,7 +299,8 @@ async def test_the_report_has_a_part_per_document(
     async with sessions() as session:
         assert await write_xlsx(session, out, bloc.consultation.id, documents=parts) == 2
     sheet = openpyxl.load_workbook(io.BytesIO(out.getvalue())).worksheets[0]
-    assert [row[-1].value for row in sheet.iter_rows(min_row=2)] == [POLITICAL, REVIEW_NAME]
+    document = REPORT_COLUMNS.index(strings.REPORT_XLSX_COLUMNS[-1])  # «Văn bản»
+    assert [row[document].value for row in sheet.iter_rows(min_row=2)] == [POLITICAL, REVIEW_NAME]
 
 
 async def test_a_secretary_sees_each_document_and_nudges_who_has_one_left(

@@ -35,7 +35,8 @@ TRICKY = [
     "\tBắt đầu bằng tab",
     "\rBắt đầu bằng CR",
 ]
-COLUMNS = [*strings.EXPORT_COLUMNS, *strings.EXPORT_PRECISE_COLUMNS, strings.EXPORT_DOCUMENT_COLUMN]
+COLUMNS = [*strings.EXPORT_COLUMNS, *strings.EXPORT_PRECISE_COLUMNS,
+           strings.EXPORT_DOCUMENT_COLUMN, *strings.EXPORT_VERSION_COLUMNS]
 TEXT = COLUMNS.index("Nội dung góp ý")
 NAME = COLUMNS.index("Họ và tên")
 

@@ -185,7 +185,7 @@ async def test_a_comment_holding_only_a_proposal_counts_everywhere_and_an_empty_
         bloc_figures = await compilation.figures(s, cid)
         answered = await reminders.answered_counts(s, cid)
         totals = await reminders.comment_totals(s, cid)
-        shown = await progress.section_comments(s, gd1, sections[1].id)
+        shown = await progress.section_comments(s, gd1, [sections[1].id])
         statuses = {row.full_name: row.status for row in await progress.cell_members(s, cid, gd1)}
     assert set(tallies) == {sections[1].id}
     assert (tallies[sections[1].id].answered, tallies[sections[1].id].with_text) == (1, 1)

@@ -11,9 +11,11 @@ from handlers.actions import AskNudge
 from tests.conftest import Bloc
 from tests.web.conftest import sign_in
 
-GETS = ["/dang-vien", "/ma-truy-cap", "/ma-truy-cap/tep", "/du-thao", "/dot-lay-y-kien",
+GETS = ["/dang-vien", "/ma-truy-cap", "/ma-truy-cap/tep", "/du-thao", "/du-thao/phien-ban",
+        "/dot-lay-y-kien",
         "/tong-hop", "/tong-hop/bao-cao?format=xlsx"]
 POSTS = ["/dang-vien/xem-truoc", "/dang-vien/nhap", "/du-thao/xem-truoc", "/du-thao/mo-dot",
+         "/du-thao/phien-ban-moi",
          "/dot-lay-y-kien/han-chot", "/dot-lay-y-kien/nhac", "/tong-hop/nhom-lai",
          "/tong-hop/muc/1/quyet-dinh"]
 STEP = "/chi-bo/GD1/viec"

@@ -13,6 +13,7 @@ from storage.consultations import current_consultation
 from storage.models import AuditEntry, OutboxMessage
 from tests.conftest import SEED_DRAFT, Bloc
 from tests.handlers.test_secretary import person
+from tests.storage.test_versions import LAN5
 from tests.web.conftest import sign_in
 from tests.web.test_roster_page import csrf_of
 
@@ -140,3 +141,30 @@ async def test_overview_and_downloads_per_document(client: TestClient, app: App,
     assert "Ý kiến về kiểm điểm." not in first and 'id="f-document"' in first
     second = await (await client.get(f"/y-kien?document={review.id}")).text()
     assert "Ý kiến về kiểm điểm." in second
+
+
+async def test_the_next_version_uploaded_in_the_console(client: TestClient, app: App, bloc: Bloc) -> None:
+    """«Tải lên phiên bản mới của dự thảo»: the previewed lần 5 becomes the document's next
+    version, by the signed-in Office member, and its changes are shown."""
+    await sign_in(client, app, bloc.members["office"])
+    csrf = await csrf_of(client, "/du-thao")
+    form = FormData()
+    form.add_field("csrf", csrf)
+    form.add_field("file", LAN5.read_bytes(), filename="lan-5.txt", content_type="text/plain")
+    preview = await client.post("/du-thao/xem-truoc", data=form)
+    body = await preview.text()
+    assert preview.status == 200 and "Tải lên phiên bản mới của dự thảo" in body
+    loaded = await client.post("/du-thao/phien-ban-moi", data={"csrf": csrf, "label": ""},
+                               allow_redirects=False)
+    assert loaded.status == 303 and loaded.headers["Location"] == "/du-thao/phien-ban?of=1"
+    changes = await (await client.get("/du-thao/phien-ban?of=1")).text()
+    assert "Dự thảo lần 4 → Dự thảo lần 5: 3 mục sửa, 0 mục thêm, 0 mục bỏ" in changes
+    assert "[-90%-] {+95%+}" in changes
+    async with app.uow(write=False) as uow:
+        current = await current_consultation(uow.session)
+        entry = (await uow.session.execute(select(AuditEntry).where(
+            AuditEntry.action == "draft_version_loaded"))).scalar_one()
+    assert current is not None and current.id == bloc.consultation.id and current.version == 2
+    assert entry.member_id == bloc.members["office"].id
+    again = await client.post("/du-thao/phien-ban-moi", data={"csrf": csrf, "label": ""})
+    assert again.status == 409  # the upload was used: nothing loaded twice

@@ -12,7 +12,7 @@ from handlers.actions import AskNudge, AskSubmit, Reopen
 from handlers.cell_views import stance_line, time_left
 from handlers.conversation import Button
 from storage import progress, stances, submissions
-from storage.consultations import current_consultation, list_sections
+from storage.consultations import current_consultation, lineage, list_sections
 from storage.models import Organization, Role
 from storage.progress import Status
 from web import secretary
@@ -59,7 +59,8 @@ async def _cell(
         submission = await submissions.submission_of(uow.session, consultation.id, found.id)
         sections = await list_sections(uow.session, consultation.id)
         comments = {
-            s.id: await progress.section_comments(uow.session, found.id, s.id)
+            s.id: await progress.section_comments(
+                uow.session, found.id, [x.id for x in await lineage(uow.session, consultation.id, s)])
             for s in sections if s.id in tallies
         }
         stance = await stances.tally(uow.session, consultation, len(members), found.id)

@@ -11,10 +11,12 @@ from aiohttp import web
 
 from bot.reminder_policy import PolicyError, format_policy, parse_policy
 from bot.runner import channel_caps
+from bot.version_commands import diff_lines
 from content import strings
 from content.docx_draft import read_draft_file
 from content.draft_parser import DraftParseError, ParsedDraft
 from handlers.views import section_pages, section_reply
+from storage import versions
 from storage.consultations import (
     DEFAULT_REMINDERS,
     create_consultation,
@@ -23,6 +25,7 @@ from storage.consultations import (
     is_open,
 )
 from storage.models import Consultation, Member, Section
+from storage.versions import VersionError
 from web.access import Viewer, Who, page
 from web.render import Console, render
 from web.sign_in import see_other
@@ -65,6 +68,7 @@ async def _form(request: web.Request, viewer: Viewer, *, status: int = 200, **co
     async with console.app.uow(write=False) as uow:
         current = await current_consultation(uow.session)
         documents = await current_round(uow.session)
+    context.setdefault("changes", None)
     context.setdefault("error", "")
     context.setdefault("parsed", None)
     context.setdefault("name", "")
@@ -182,6 +186,58 @@ async def add_document(request: web.Request, viewer: Viewer) -> web.StreamRespon
         await uow.commit()
     discard(viewer, PURPOSE)
     return see_other("/dot-lay-y-kien?them=1")
+
+
+@page(Who.OFFICE)
+async def next_version(request: web.Request, viewer: Viewer) -> web.StreamResponse:
+    """POST /du-thao/phien-ban-moi: the previewed draft becomes the next version of a
+    document of the current round (field `of`: its number, 1 = the first loaded), by the
+    viewer (audited); then its changes are shown."""
+    console = Console.of(request)
+    path = waiting(viewer, PURPOSE)
+    if path is None:
+        return await _form(request, viewer, status=409, error=strings.WEB_UPLOAD_GONE)
+    try:
+        parsed = read_draft_file(path)
+    except DraftParseError as failed:
+        discard(viewer, PURPOSE)
+        return await _form(request, viewer, status=422, error=_why(failed))
+    posted = await request.post()
+    label = str(posted.get("label", "")).strip()[:200]
+    number = _number(str(posted.get("of", "")))
+    async with console.app.uow() as uow:
+        by = await uow.session.get(Member, viewer.member_id)
+        document = await versions.document_for(uow.session, number)
+        if document is None:
+            return await _form(request, viewer, status=409, error=strings.CLI_NO_CONSULTATION)
+        try:
+            await versions.load_next_version(uow.session, document, parsed, now=console.app.clock.now(),
+                                             label=label, source_name=path.name, by=by)
+        except VersionError as refused:
+            return await _preview(request, viewer, parsed, path.name,
+                                  _defaults(parsed, path.stem, console), status=422, error=str(refused))
+        await uow.commit()
+    discard(viewer, PURPOSE)
+    return see_other(f"/du-thao/phien-ban?of={number or 1}")
+
+
+def _number(text: str) -> int | None:
+    """A document's number from a form or a query (1 = the first loaded); None: the first."""
+    return int(text) if text.isdigit() and 0 < len(text) < 4 else None
+
+
+@page(Who.OFFICE)
+async def version_changes(request: web.Request, viewer: Viewer) -> web.StreamResponse:
+    """GET /du-thao/phien-ban?of=N: what the newest version of document N changed, as
+    `gopy draft diff` prints it."""
+    console = Console.of(request)
+    async with console.app.uow(write=False) as uow:
+        document = await versions.document_for(uow.session, _number(request.query.get("of", "")))
+        if document is None or document.version == 1:
+            lines = [strings.WEB_VERSION_NONE]
+        else:
+            lines = diff_lines(await versions.compare(uow.session, document))
+    return await _form(request, viewer, changes=lines)
 
 
 def _why(failed: DraftParseError) -> str:

@@ -26,7 +26,7 @@ REVIEW = ROOT / "content" / "drafts" / "du-thao-bao-cao-kiem-diem.txt"
 
 
 async def add_review(settings: Settings) -> None:
-    """`gopy draft load du-thao-bao-cao-kiem-diem.txt --add --document …`, as the Office would."""
+    """`gopy draft load du-thao-bao-cao-kiem-diem.txt --add --name …`, as the Office would."""
     app = await bootstrap.build(settings)
     async with app.uow() as uow:
         first = await current_consultation(uow.session)

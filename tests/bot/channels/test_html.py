@@ -17,7 +17,8 @@ from tests.conftest import SEED_DRAFT
 from tests.fakes.telegram_html import parse_html
 from tests.fakes.telegram_spec import TEXT_LIMITS
 
-ENTITY = {Style.BOLD: "bold", Style.ITALIC: "italic", Style.QUOTE: "blockquote"}
+ENTITY = {Style.BOLD: "bold", Style.ITALIC: "italic", Style.STRIKE: "strikethrough",
+          Style.QUOTE: "blockquote"}
 # What a draft or a comment may hold that markup could mistake for its own.
 NASTY = st.sampled_from([
     "<", ">", "&", "&amp;", "&lt;", "&#60;", "&#x3c;", "&quot;", "&nbsp;", "*", "_", "**", "__",

@@ -1,7 +1,7 @@
 """zalo_inbox.chat_id, so a chat's later events wait behind an earlier one across workers;
 an index for the tally of stances on the whole document
 
-Revision ID: 0013g
+Revision ID: 0013
 Revises: 0012
 Create Date: 2026-12-09 06:00:00
 """
@@ -13,7 +13,7 @@ import json
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0013g"
+revision = "0013"
 down_revision = "0012"
 branch_labels = None
 depends_on = None
