@@ -3,12 +3,25 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.db import insert_for
 from storage.models import Section, SentPage
+
+
+@dataclass(frozen=True)
+class Shown:
+    """One sent message and the page it shows."""
+
+    channel: str
+    chat_id: str
+    message_id: str
+    section_id: int
+    page: int
 
 
 async def record(
@@ -26,6 +39,17 @@ async def record(
             session.add(SentPage(channel=channel, chat_id=chat_id, message_id=message_id,
                                  section_id=section_id, page=page, sent_at=now))
     await session.flush()
+
+
+async def record_all(session: AsyncSession, shown: Sequence[Shown], now: datetime) -> None:
+    """`record` for many messages in one statement (the sender marks a burst at once)."""
+    if shown:
+        await session.execute(
+            insert_for(session, SentPage)
+            .values([{"channel": s.channel, "chat_id": s.chat_id, "message_id": s.message_id,
+                      "section_id": s.section_id, "page": s.page, "sent_at": now}
+                     for s in shown])
+            .on_conflict_do_nothing(index_elements=["channel", "chat_id", "message_id"]))
 
 
 async def page_of(
