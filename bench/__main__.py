@@ -116,16 +116,20 @@ async def _updates(args: argparse.Namespace, results: Results, workdir: Path) ->
         ours = await updates.bench_ours(database, url, sizes, workdir, half, args.in_process)
         results.updates.append(UpdatePair(database, echo, ours[0], ours[1]))
 
+    async def profile(database: str, url: str) -> None:
+        if not args.profile:
+            return
+        _say(f"updates: profiling Góp ý on {database}")
+        raw = workdir / f"updates-{database.lower()}.raw"
+        profiled = replace(sizes, updates=min(sizes.updates, PROFILED_UPDATES))
+        await updates.profile_ours(database, url, profiled, workdir, raw)
+        results.profiles.append(summarize(
+            f"Góp ý on {database}, {profiled.updates} updates queued at once (bot process)", raw))
+
     await pair("SQLite", updates.sqlite_url(workdir, "updates.db"))
     _say("updates: SQL statements per update (engine alone)")
     results.statements = await statements.count(args.statement_members, workdir)
-    if args.profile:
-        _say("updates: profiling Góp ý on SQLite")
-        raw = workdir / "updates.raw"
-        profiled = replace(sizes, updates=min(sizes.updates, PROFILED_UPDATES))
-        await updates.profile_ours(updates.sqlite_url(workdir, "profile.db"), profiled, workdir, raw)
-        results.profiles.append(summarize(
-            f"Góp ý on SQLite, {profiled.updates} updates queued at once (bot process)", raw))
+    await profile("SQLite", updates.sqlite_url(workdir, "profile.db"))
     if args.no_postgres:
         results.notes["updates"] = "PostgreSQL runs skipped (--no-postgres)."
     elif pg_bin() is None:
@@ -133,6 +137,7 @@ async def _updates(args: argparse.Namespace, results: Results, workdir: Path) ->
     else:
         with throwaway_postgres() as url:
             await pair("PostgreSQL", url)
+            await profile("PostgreSQL", url)
 
 
 async def _workers(args: argparse.Namespace, results: Results, workdir: Path) -> None:

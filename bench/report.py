@@ -16,6 +16,7 @@ from bench.workers import KILL_AT, KILL_LEASE, WorkersRun
 
 TARGET_RATIO = 0.5
 TARGET_P99_MS = 100.0
+TARGET_STATEMENTS = 5.0
 TARGET_FANOUT = 0.9
 TARGET_CSV_RATIO = 2.0
 TARGET_MEMORY_MB = 150.0
@@ -90,16 +91,31 @@ def _profiled(r: Results, what: str) -> str:
 def targets(r: Results) -> list[Target]:
     found: list[Target] = []
     for pair in r.updates:
-        if pair.database == "SQLite":
-            found.append(Target(
-                "Update throughput, SQLite, vs aiogram echo",
-                f"{pair.ours.rate:.0f} vs {pair.echo.rate:.0f} updates/s = {pair.ratio:.0%}",
-                f"≥ {TARGET_RATIO:.0%}", pair.ratio >= TARGET_RATIO))
+        met = pair.ratio >= TARGET_RATIO
+        found.append(Target(
+            f"Update throughput, {pair.database}, vs aiogram echo",
+            f"{pair.ours.rate:.0f} vs {pair.echo.rate:.0f} updates/s = {pair.ratio:.0%} "
+            f"(CPU {pair.ours.bot_cpu_ms:.1f} vs {pair.echo.bot_cpu_ms:.1f} ms/update)",
+            f"≥ {TARGET_RATIO:.0%}", met,
+            "" if met else _profiled(r, f"Góp ý on {pair.database}")))
         if pair.paced is not None:
+            met = pair.paced.p99_ms < TARGET_P99_MS
             found.append(Target(
                 f"p99 latency at half our max rate, {pair.database}",
-                f"{pair.paced.p99_ms:.0f} ms at {pair.paced.offered:.0f} updates/s",
-                f"< {TARGET_P99_MS:.0f} ms", pair.paced.p99_ms < TARGET_P99_MS))
+                f"{pair.paced.p99_ms:.0f} ms at {pair.paced.offered:.0f} updates/s "
+                f"(p50 {pair.paced.p50_ms:.0f} ms)",
+                f"< {TARGET_P99_MS:.0f} ms", met,
+                "" if met else f"bot CPU {pair.paced.bot_cpu_ms:.1f} ms/update at that pace; "
+                + _profiled(r, f"Góp ý on {pair.database}")))
+    every = next((st for st in r.statements if st.kind.startswith("all")), None)
+    if every is not None:
+        met = every.statements <= TARGET_STATEMENTS
+        found.append(Target(
+            "SQL statements per typical update (the mix), BEGIN and COMMIT included",
+            f"{every.statements:.1f}", f"≤ {TARGET_STATEMENTS:.0f}", met,
+            "" if met else ("5 before any handler runs: BEGIN, the handled-update insert, the "
+                            "identity and round read, the outbox insert, COMMIT; the member "
+                            "handlers' own reads and writes come on top (table in section 1)")))
     found += _worker_targets(r)
     for fan in r.fanout:
         found.append(Target(
