@@ -84,6 +84,9 @@ class OutboxSender:
         self._retry_base = retry_base
         self._wake = asyncio.Event()
         self._sent: list[int] = []  # left the channel, not marked yet
+        # Until their mark is committed, those rows look due again once their lease runs
+        # out (a slow disk, a loaded machine): never taken twice meanwhile.
+        self._unmarked: set[int] = set()
         # Which page each of them shows, so a reply to it is filed there: written with the
         # mark, one transaction for the burst instead of one more per page sent.
         self._shown: list[pages_sent.Shown] = []
@@ -104,7 +107,7 @@ class OutboxSender:
         with no transaction of their own. A chat whose earlier message waits for a retry
         gets them back as due, so the taking order keeps that chat's order."""
         now = self._clock.now()
-        held = set(self._held())
+        held = set(self._held()) | self._unmarked
         back = []
         for row in rows:
             if row.id in held:
@@ -182,7 +185,8 @@ class OutboxSender:
             claimed = await store.claim(uow.session, self.name, self._clock.now(), self.lease,
                                         limit)
             await uow.commit()
-        held = set(self._held())  # never queue a row twice, whatever the clock did
+        # Never queue a row twice, whatever the clock did.
+        held = set(self._held()) | self._unmarked
         return [message for message in claimed if message.id not in held]
 
     async def _renew(self) -> None:
@@ -263,6 +267,7 @@ class OutboxSender:
 
     def _mark_sent(self, message_id: int, shown: Sequence[pages_sent.Shown] = ()) -> None:
         self._sent.append(message_id)
+        self._unmarked.add(message_id)
         self._shown += shown
         if self._marking is None or self._marking.done():
             self._marking = asyncio.ensure_future(self._mark_soon())
@@ -275,7 +280,10 @@ class OutboxSender:
         while self._sent:
             ids, self._sent = self._sent, []
             shown, self._shown = self._shown, []
-            await self._settle(ids, OutboxStatus.SENT, shown)
+            try:
+                await self._settle(ids, OutboxStatus.SENT, shown)
+            finally:
+                self._unmarked.difference_update(ids)
         self._wake.set()  # a chat's next message may be taken now
 
     def _retry_at(self, attempts: int) -> datetime:
