@@ -277,6 +277,9 @@ class OutboxSender:
         await self._flush_sent()
 
     async def _flush_sent(self) -> None:
+        marking = self._marking
+        if marking is not None and marking is not asyncio.current_task() and not marking.done():
+            await marking  # its rows are marked when this returns, not just handed to it
         while self._sent:
             ids, self._sent = self._sent, []
             shown, self._shown = self._shown, []
