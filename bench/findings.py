@@ -4,6 +4,7 @@ that measures it. Its few figures are filled in from the same run's results."""
 from __future__ import annotations
 
 from bench.report import TARGET_P99_MS, TARGET_RATIO, Results
+from bench.workers import WorkersRun
 
 UPDATES = """\
 **Updates.** On SQLite the bot uses {cpu_times} the echo bot's CPU per update ({ours_cpu} vs
@@ -43,12 +44,25 @@ with one of them SIGKILLed mid-run nothing was lost or handled twice: every upda
 recorded once (the handled-update key is unique, and a second worker handling a
 redelivered update waits on it, then drops its copy), every typed comment is saved once,
 and the replies the dead worker had taken went out from the other once their lease ran
-out ({extra} members got a second «Đã lưu ý kiến», the window the README describes). Two
-workers answered {two_rate} updates/s against one worker's {one_rate} ({ratio}): this
-machine has 2 cores for both workers, PostgreSQL, the proxy and the fake Telegram, so a
-second worker mostly competes for the same cores; the ratio says how much was left idle
-by one worker waiting on PostgreSQL's commits, not how a second machine would scale.
+out (members received {extra} confirmation(s) more than comments: a worker killed between
+sending a reply and marking it sent, the window the README describes). Two workers
+answered {two_rate} updates/s against one worker's {one_rate} ({ratio}), with the workers'
+CPU per update at {two_cpu} ms against {one_cpu}. {scaling}
 """
+
+SCALES = """\
+This machine has 2 cores for both workers, PostgreSQL, the proxy and the fake Telegram,
+so a second worker mostly competes for the same cores: the gain is what one worker left
+idle while waiting on PostgreSQL's commits, not how a second machine would scale."""
+
+SLOWER = """\
+Two were slower than one. Two Python processes, PostgreSQL, the proxy and the fake
+Telegram share 2 cores here, and every member's change also updates its cell's counter
+row and the round's totals row (the triggers of migration 0008), which concurrent
+transactions take one after the other until they commit; this run does not tell these
+apart (no lock-wait profile was taken). It says nothing about two workers on two machines,
+and it does say that on one 2-core machine a second worker buys crash tolerance, not
+throughput."""
 
 REMINDERS = """\
 **Reminders.** The paced sender stays just under 30/s by design (5% slack per one-second
@@ -144,11 +158,7 @@ def findings(results: Results) -> str:
     two = next((w for w in results.workers if w.feed == "max" and w.workers == 2), None)
     killed = next((w for w in results.workers if w.feed == "kill"), None)
     if one is not None and two is not None and killed is not None:
-        parts.append(WORKERS.format(
-            spread=" and ".join(f"{n:,}" for n in two.per_worker),
-            extra=max(0, killed.checks["confirmations"] - killed.checks["texts_sent"]),
-            two_rate=f"{two.rate:.0f}", one_rate=f"{one.rate:.0f}",
-            ratio=f"{two.rate / one.rate:.2f}×"))
+        parts.append(workers_text(one, two, killed))
     if results.fanout:
         parts.append(REMINDERS.format(refused=sum(f.refused for f in results.fanout),
                                       duplicates=sum(f.duplicates for f in results.fanout)))
@@ -165,6 +175,15 @@ def findings(results: Results) -> str:
         parts.append(MEMORY.format(growth=f"{results.memory.growth_mb:+.1f}"))
     parts.append(CHANGED)
     return "\n".join(parts)
+
+
+def workers_text(one: WorkersRun, two: WorkersRun, killed: WorkersRun) -> str:
+    return WORKERS.format(
+        spread=" and ".join(f"{n:,}" for n in two.per_worker),
+        extra=max(0, killed.checks["confirmations"] - killed.checks["texts_sent"]),
+        two_rate=f"{two.rate:.0f}", one_rate=f"{one.rate:.0f}",
+        ratio=f"{two.rate / one.rate:.2f}×", two_cpu=f"{two.cpu_ms:.1f}",
+        one_cpu=f"{one.cpu_ms:.1f}", scaling=SCALES if two.rate >= one.rate else SLOWER)
 
 
 def _bot_profile(results: Results) -> str:
