@@ -11,7 +11,7 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from bench import export, growth, memory, statements, updates
+from bench import export, growth, memory, statements, updates, workers
 from bench.fanout import measure_fanout
 from bench.findings import findings
 from bench.machine import describe
@@ -21,7 +21,7 @@ from bench.profile import py_spy, summarize
 from bench.report import Results, UpdatePair, console, markdown
 from bench.workload import ROOT
 
-SECTIONS = ("updates", "reminders", "export", "growth", "memory")
+SECTIONS = ("updates", "workers", "reminders", "export", "growth", "memory")
 PROFILED_UPDATES = 1000
 
 
@@ -40,6 +40,8 @@ def parse(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--warmup", type=int, default=50 if quick else 300)
     p.add_argument("--paced-seconds", type=float, default=3 if quick else 20,
                    help="length of the run at half our max rate")
+    p.add_argument("--worker-updates", type=int, default=300 if quick else 3000,
+                   help="updates per run of the webhook workers behind the proxy")
     p.add_argument("--statement-members", type=int, default=30,
                    help="members whose 10 updates each are counted in SQL statements")
     p.add_argument("--no-postgres", action="store_true", help="skip the PostgreSQL runs")
@@ -79,6 +81,8 @@ async def run(args: argparse.Namespace, command: str, workdir: Path) -> Results:
     started = time.perf_counter()
     if "updates" in only:
         await _updates(args, results, workdir)
+    if "workers" in only:
+        await _workers(args, results, workdir)
     if "reminders" in only:
         _say("reminders")
         results.fanout = await measure_fanout(
@@ -112,16 +116,20 @@ async def _updates(args: argparse.Namespace, results: Results, workdir: Path) ->
         ours = await updates.bench_ours(database, url, sizes, workdir, half, args.in_process)
         results.updates.append(UpdatePair(database, echo, ours[0], ours[1]))
 
+    async def profile(database: str, url: str) -> None:
+        if not args.profile:
+            return
+        _say(f"updates: profiling Góp ý on {database}")
+        raw = workdir / f"updates-{database.lower()}.raw"
+        profiled = replace(sizes, updates=min(sizes.updates, PROFILED_UPDATES))
+        await updates.profile_ours(database, url, profiled, workdir, raw)
+        results.profiles.append(summarize(
+            f"Góp ý on {database}, {profiled.updates} updates queued at once (bot process)", raw))
+
     await pair("SQLite", updates.sqlite_url(workdir, "updates.db"))
     _say("updates: SQL statements per update (engine alone)")
     results.statements = await statements.count(args.statement_members, workdir)
-    if args.profile:
-        _say("updates: profiling Góp ý on SQLite")
-        raw = workdir / "updates.raw"
-        profiled = replace(sizes, updates=min(sizes.updates, PROFILED_UPDATES))
-        await updates.profile_ours(updates.sqlite_url(workdir, "profile.db"), profiled, workdir, raw)
-        results.profiles.append(summarize(
-            f"Góp ý on SQLite, {profiled.updates} updates queued at once (bot process)", raw))
+    await profile("SQLite", updates.sqlite_url(workdir, "profile.db"))
     if args.no_postgres:
         results.notes["updates"] = "PostgreSQL runs skipped (--no-postgres)."
     elif pg_bin() is None:
@@ -129,6 +137,17 @@ async def _updates(args: argparse.Namespace, results: Results, workdir: Path) ->
     else:
         with throwaway_postgres() as url:
             await pair("PostgreSQL", url)
+            await profile("PostgreSQL", url)
+
+
+async def _workers(args: argparse.Namespace, results: Results, workdir: Path) -> None:
+    if args.no_postgres or pg_bin() is None:
+        results.notes["workers"] = ("Skipped: the webhook workers share a PostgreSQL database "
+                                    "(--no-postgres, or PostgreSQL is not installed).")
+        return
+    _say("workers: one, then two gopy run webhook workers behind a round-robin proxy")
+    with throwaway_postgres() as url:
+        results.workers = await workers.measure(url, args.members, args.worker_updates, workdir)
 
 
 async def _export(args: argparse.Namespace, results: Results, workdir: Path) -> None:

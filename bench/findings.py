@@ -4,41 +4,73 @@ that measures it. Its few figures are filled in from the same run's results."""
 from __future__ import annotations
 
 from bench.report import TARGET_P99_MS, TARGET_RATIO, Results
+from bench.workers import WorkersRun
 
 UPDATES = """\
-**Updates.** On SQLite the bot uses {cpu_times} the echo bot's CPU per update (*bot CPU
-ms/update*), and its throughput ratio follows: on this machine both bots are bound by CPU,
-not by the fake (*fake CPU ms/update*) nor by waiting. {profile}
-The statements table shows what every update must do, being one transaction: BEGIN, the
-handled-update check and insert (Telegram delivers at least once), the identity read and
-its last-seen update, the current consultation, the handler's own reads and writes,
-COMMIT.{postgres} The aiogram/aiohttp/pydantic share is the getUpdates,
-answerCallbackQuery and sendMessage work the echo bot does too.
+**Updates.** On SQLite the bot uses {cpu_times} the echo bot's CPU per update ({ours_cpu} vs
+{echo_cpu} ms, *bot CPU ms/update*), and its throughput ratio follows: on this machine both
+bots are bound by CPU, not by the fake (*fake CPU ms/update*) nor by waiting. {profile}
+The echo bot's {echo_cpu} ms is aiogram reading the update and aiohttp sending one message:
+ours does that too. On top, every update is one transaction that must be on disk before
+Telegram is told (synchronous=FULL on SQLite, fsync on PostgreSQL): BEGIN, the
+handled-update insert (Telegram delivers at least once), the identity and round read, the
+handler's own reads and writes, the replies written into the outbox, COMMIT; then the
+reply is sent and marked sent in a second, batched write. The statements table shows the
+count per kind of update: 5 of them come before any handler runs, the member handlers' own
+reads and writes (progress, comment, cell submission, each an ORM query) add 1 to 6.{postgres}
 
-So the {target} target is out of reach of a targeted fix: it needs the CPU per update cut
-from {ours_cpu} ms to about {target_cpu} ms (twice the echo bot's). What would move it, in
-order of effect, none of them small:
-1. fewer round trips per update: the handled-update check and insert as one
-   `INSERT … ON CONFLICT DO NOTHING`; the current consultation and its section count
-   (fixed once a draft is loaded) read once per update, not once per use (a tap on a
-   choice counts the sections twice);
-2. the hot path (identity, progress, comment) in SQLAlchemy Core instead of the ORM;
-3. on SQLite, one hand-off per unit of work instead of one per call (the sync driver in
-   one worker thread per event); or PostgreSQL.
+So the {target} target is out of reach of this design: it needs the CPU per update cut from
+{ours_cpu} ms to about {target_cpu} ms (twice the echo bot's), and the engine alone, with
+no network at all, takes {engine_ms} ms per update (the statements table's median).
+Done for the hot path: the handled-update check is one `INSERT … ON CONFLICT DO NOTHING`;
+identity and round come in one query; the draft's pages are cached; on SQLite every
+statement is one hand-off to aiosqlite's thread instead of four (storage/sqlite_driver.py:
+cursor, execute, fetch and close in one call); the page a sent message shows is recorded
+in the transaction that marks it sent, one per burst, instead of a transaction per page.
+What would move it further, none of it small and none of it in the engine or the outbox:
+1. the member handlers' reads of one update in one query (handlers/member.py and its
+   storage, being reworked for several documents per round), and Core instead of the ORM;
+2. on SQLite, one hand-off per unit of work instead of one per statement: the whole
+   handler run with the sync driver in the connection's thread;
+3. fewer durable writes per reply: the outbox row is written with the update and marked
+   sent after it leaves, two writes that make "saved first, then answered" crash-safe.
 
 {latency}
-
-An in-process writer lock for SQLite (write units of work queueing in asyncio rather than
-in SQLite's sleeping busy handler) was tried while profiling: it removed the waiting in
-`BEGIN IMMEDIATE` but changed neither CPU per update nor throughput beyond this machine's
-noise, so it was not kept.
 """
+
+WORKERS = """\
+**Two workers.** Behind the round-robin proxy both workers take updates ({spread}), and
+with one of them SIGKILLed mid-run nothing was lost or handled twice: every update key is
+recorded once (the handled-update key is unique, and a second worker handling a
+redelivered update waits on it, then drops its copy), every typed comment is saved once,
+and the replies the dead worker had taken went out from the other once their lease ran
+out (members received {extra} confirmation(s) more than comments: a worker killed between
+sending a reply and marking it sent, the window the README describes). Two workers
+answered {two_rate} updates/s against one worker's {one_rate} ({ratio}), with the workers'
+CPU per update at {two_cpu} ms against {one_cpu}. {scaling}
+"""
+
+SCALES = """\
+This machine has 2 cores for both workers, PostgreSQL, the proxy and the fake Telegram,
+so a second worker mostly competes for the same cores: the gain is what one worker left
+idle while waiting on PostgreSQL's commits, not how a second machine would scale."""
+
+SLOWER = """\
+Two were slower than one. Two Python processes, PostgreSQL, the proxy and the fake
+Telegram share 2 cores here, and every member's change also updates its cell's counter
+row and the round's totals row (the triggers of migration 0008), which concurrent
+transactions take one after the other until they commit; this run does not tell these
+apart (no lock-wait profile was taken). It says nothing about two workers on two machines,
+and it does say that on one 2-core machine a second worker buys crash tolerance, not
+throughput."""
 
 REMINDERS = """\
 **Reminders.** The paced sender stays just under 30/s by design (5% slack per one-second
 window, so network jitter never squeezes a 31st message into one): {refused} 429 answers
-and {duplicates} duplicates over all rounds. A 100,000-member round first plans (one
-pending row per member) for a few seconds before its first message leaves.
+and {duplicates} duplicates over all rounds. A round first plans its slot — one pending row
+per recipient, now written by one `INSERT … SELECT` in the database instead of every
+recipient read into Python and written back (storage/reminders.py; the national section
+times both on the same database) — before its first message leaves.
 """
 
 EXPORT = """\
@@ -85,10 +117,13 @@ CHANGED = """\
 Issue 14 (performance at the ceiling): the CSV and XLSX exports are formatted by the
 database (storage/export_rows.py, storage/sql_time.py, storage/exports.py); the Office
 overview and totals read trigger-kept counters (migration 0008, storage/progress_counters.py,
-storage/progress.py with `recount` and `rebuild_counters`); bench/memory.py measures the
-engine's memory over many updates; `make bench-national` (bench/national.py) measures the
-views, the export and reminder planning at national scale on PostgreSQL, into its own
-file, BENCHMARKS-national.md.
+storage/progress.py with `recount` and `rebuild_counters`); reminder planning is one
+`INSERT … SELECT` (storage/reminders.py); on SQLite one hand-off to the driver's thread
+per statement (storage/sqlite_driver.py); the outbox sender records the pages its messages
+show with their "sent" mark (bot/outbox_sender.py). Measured: the engine's memory over many
+updates (bench/memory.py), two webhook workers behind a round-robin proxy, one of them
+killed (bench/workers.py, bench/proxy.py), and `make bench-national` (bench/national.py):
+the views, the export and reminder planning at national scale on PostgreSQL.
 """
 
 
@@ -111,11 +146,19 @@ def findings(results: Results) -> str:
                              "thread hand-off), hence its better ratio.")
         else:
             postgres_text = ""
+        engine = next((st.ms for st in results.statements if st.kind.startswith("all")), None)
         parts.append(UPDATES.format(
             postgres=postgres_text, profile=_bot_profile(results),
             cpu_times=f"{sqlite.ours.bot_cpu_ms / sqlite.echo.bot_cpu_ms:.0f}×",
             target=f"{TARGET_RATIO:.0%}", ours_cpu=f"{sqlite.ours.bot_cpu_ms:.1f}",
+            echo_cpu=f"{sqlite.echo.bot_cpu_ms:.1f}",
+            engine_ms=f"{engine:.1f}" if engine is not None else "(not measured)",
             target_cpu=f"{sqlite.echo.bot_cpu_ms / TARGET_RATIO:.1f}", latency=latency))
+    one = next((w for w in results.workers if w.feed == "max" and w.workers == 1), None)
+    two = next((w for w in results.workers if w.feed == "max" and w.workers == 2), None)
+    killed = next((w for w in results.workers if w.feed == "kill"), None)
+    if one is not None and two is not None and killed is not None:
+        parts.append(workers_text(one, two, killed))
     if results.fanout:
         parts.append(REMINDERS.format(refused=sum(f.refused for f in results.fanout),
                                       duplicates=sum(f.duplicates for f in results.fanout)))
@@ -134,9 +177,19 @@ def findings(results: Results) -> str:
     return "\n".join(parts)
 
 
+def workers_text(one: WorkersRun, two: WorkersRun, killed: WorkersRun) -> str:
+    return WORKERS.format(
+        spread=" and ".join(f"{n:,}" for n in two.per_worker),
+        extra=max(0, killed.checks["confirmations"] - killed.checks["texts_sent"]),
+        two_rate=f"{two.rate:.0f}", one_rate=f"{one.rate:.0f}",
+        ratio=f"{two.rate / one.rate:.2f}×", two_cpu=f"{two.cpu_ms:.1f}",
+        one_cpu=f"{one.cpu_ms:.1f}", scaling=SCALES if two.rate >= one.rate else SLOWER)
+
+
 def _bot_profile(results: Results) -> str:
     """Where the bot's CPU went, from the profile of this run (if one was taken)."""
-    bot = next((p for p in results.profiles if "bot process" in p.what), None)
+    bot = next((p for p in results.profiles
+                if p.what.startswith("Góp ý on SQLite") and "bot process" in p.what), None)
     if bot is None:
         return ""
     share = dict(bot.layers)
@@ -146,11 +199,10 @@ def _bot_profile(results: Results) -> str:
         return f"{sum(v for k, v in share.items() if k.startswith(names)):.0%}"
 
     return (
-        f"In its profile our own code (`bot/`, `handlers/`, `storage/`, `content/`) is {of('ours')} "
-        f"of the samples. The database layer is {of('SQLAlchemy', 'aiosqlite')}: SQLAlchemy's ORM "
-        "(cache keys, flush, result rows) and aiosqlite handing every call to the connection's "
-        "thread (`Connection._execute`; one ORM query is several calls: cursor, execute, "
-        f"fetch, close). The event loop is {of('asyncio')}, of which `select` alone is "
-        f"{select:.0%}: waking up for the result of each of those calls, and of each HTTP "
-        "request."
+        f"In its profile (SQLite) our own code (`bot/`, `handlers/`, `storage/`, `content/`) is "
+        f"{of('ours')} of the samples. The database layer is {of('SQLAlchemy', 'aiosqlite')}: "
+        "SQLAlchemy's ORM (cache keys, flush, result rows) and aiosqlite handing each statement "
+        "to the connection's thread (`Connection._execute`) and back. aiogram, aiohttp and "
+        f"pydantic — the part the echo bot has too — are {of('aiogram', 'aiohttp', 'pydantic')}; "
+        f"the event loop {of('asyncio')} (`select` {select:.0%})."
     )

@@ -336,16 +336,17 @@ async def bench_ours(database: str, url: str, sizes: UpdateSizes, workdir: Path,
         return runs
 
 
-async def profile_ours(url: str, sizes: UpdateSizes, workdir: Path, raw: Path) -> None:
-    """One more max-rate run on SQLite, with py-spy sampling the bot (not a measured run)."""
+async def profile_ours(database: str, url: str, sizes: UpdateSizes, workdir: Path,
+                       raw: Path) -> None:
+    """One more max-rate run, with py-spy sampling the bot (not a measured run)."""
     roster = await fresh_database(url, sizes.members)
     async with Harness(roster) as harness, running_bot(
-        "ours", harness.server.url, url, workdir / "ours-profiled.log"
+        "ours", harness.server.url, url, workdir / f"ours-profiled-{database.lower()}.log"
     ) as bot:
         await harness.listening(bot)
-        await harness.drive("ours", "SQLite", sizes.warmup, None, bot)
+        await harness.drive("ours", database, sizes.warmup, None, bot)
         with attached(bot.pid, raw):
-            await harness.drive("ours", "SQLite", sizes.updates, None, bot)
+            await harness.drive("ours", database, sizes.updates, None, bot)
 
 
 def sqlite_url(workdir: Path, name: str) -> str:

@@ -24,6 +24,7 @@ from content import strings
 from handlers.conversation import Document, ExportRequest, Reply
 from storage import outbox as store
 from storage import pages_sent
+from storage.db import is_transient
 from storage.exports import export_csv, export_xlsx
 from storage.models import OutboxStatus
 from storage.uow import UnitOfWork
@@ -83,6 +84,12 @@ class OutboxSender:
         self._retry_base = retry_base
         self._wake = asyncio.Event()
         self._sent: list[int] = []  # left the channel, not marked yet
+        # Until their mark is committed, those rows look due again once their lease runs
+        # out (a slow disk, a loaded machine): never taken twice meanwhile.
+        self._unmarked: set[int] = set()
+        # Which page each of them shows, so a reply to it is filed there: written with the
+        # mark, one transaction for the burst instead of one more per page sent.
+        self._shown: list[pages_sent.Shown] = []
         self._marking: asyncio.Task[None] | None = None
         self._chats: dict[str, deque[store.Claimed]] = {}
         self._workers: set[asyncio.Task[None]] = set()
@@ -100,7 +107,7 @@ class OutboxSender:
         with no transaction of their own. A chat whose earlier message waits for a retry
         gets them back as due, so the taking order keeps that chat's order."""
         now = self._clock.now()
-        held = set(self._held())
+        held = set(self._held()) | self._unmarked
         back = []
         for row in rows:
             if row.id in held:
@@ -178,7 +185,8 @@ class OutboxSender:
             claimed = await store.claim(uow.session, self.name, self._clock.now(), self.lease,
                                         limit)
             await uow.commit()
-        held = set(self._held())  # never queue a row twice, whatever the clock did
+        # Never queue a row twice, whatever the clock did.
+        held = set(self._held()) | self._unmarked
         return [message for message in claimed if message.id not in held]
 
     async def _renew(self) -> None:
@@ -251,27 +259,16 @@ class OutboxSender:
                         self.name, type(error).__name__)
             await self._release([message.id], self._retry_at(attempts), failed=1)
             return False
-        self._mark_sent(message.id)
-        if reply.shows is not None and ids:
-            await self._remember_page(message.chat_id, ids, reply)
+        shown = [] if reply.shows is None or not ids else [
+            pages_sent.Shown(self.name, message.chat_id, message_id, reply.shows.section_id,
+                             reply.shows.page) for message_id in ids]
+        self._mark_sent(message.id, shown)
         return True
 
-    async def _remember_page(self, chat_id: str, ids: Sequence[str], reply: Reply) -> None:
-        """Which page the sent message shows, so a reply to it is filed there; a failure
-        here costs only that mapping (a reply to it is then read as an ordinary comment)."""
-        assert reply.shows is not None
-        try:
-            async with UnitOfWork(self._sessions) as uow:
-                await pages_sent.record(uow.session, self.name, chat_id, ids,
-                                        reply.shows.section_id, reply.shows.page,
-                                        self._clock.now())
-                await uow.commit()
-        except Exception as error:  # noqa: BLE001 - the message is out; only the mapping is lost
-            log.warning("outbox %s: page of message %s not recorded (%s)", self.name, ids,
-                        type(error).__name__)
-
-    def _mark_sent(self, message_id: int) -> None:
+    def _mark_sent(self, message_id: int, shown: Sequence[pages_sent.Shown] = ()) -> None:
         self._sent.append(message_id)
+        self._unmarked.add(message_id)
+        self._shown += shown
         if self._marking is None or self._marking.done():
             self._marking = asyncio.ensure_future(self._mark_soon())
 
@@ -280,20 +277,30 @@ class OutboxSender:
         await self._flush_sent()
 
     async def _flush_sent(self) -> None:
+        marking = self._marking
+        if marking is not None and marking is not asyncio.current_task() and not marking.done():
+            await marking  # its rows are marked when this returns, not just handed to it
         while self._sent:
             ids, self._sent = self._sent, []
-            await self._settle(ids, OutboxStatus.SENT)
+            shown, self._shown = self._shown, []
+            try:
+                await self._settle(ids, OutboxStatus.SENT, shown)
+            finally:
+                self._unmarked.difference_update(ids)
         self._wake.set()  # a chat's next message may be taken now
 
     def _retry_at(self, attempts: int) -> datetime:
         return self._clock.now() + timedelta(
             seconds=backoff(attempts, self._retry_base, RETRY_CAP))
 
-    async def _settle(self, ids: Sequence[int], status: OutboxStatus) -> None:
-        """Mark them, even while stopping: a sent message left unmarked is sent again."""
+    async def _settle(self, ids: Sequence[int], status: OutboxStatus,
+                      shown: Sequence[pages_sent.Shown] = ()) -> None:
+        """Mark them, even while stopping: a sent message left unmarked is sent again.
+        If the pages they show cannot be recorded with them, they are marked without:
+        only replies to those messages lose their page (read as ordinary comments)."""
         for attempt in range(1, SETTLE_TRIES + 1):
             try:
-                await asyncio.shield(self._write_settle(ids, status))
+                await asyncio.shield(self._write_settle(ids, status, shown))
                 return
             except asyncio.CancelledError:
                 raise
@@ -302,11 +309,17 @@ class OutboxSender:
                     log.error("outbox: %d sent but not marked (%s); may be sent again",
                               len(ids), type(error).__name__)
                     return
+                if shown and not is_transient(error):
+                    log.warning("outbox %s: pages of %d messages not recorded (%s)",
+                                self.name, len(shown), type(error).__name__)
+                    shown = ()
                 await asyncio.sleep(backoff(attempt, 0.2))
 
-    async def _write_settle(self, ids: Sequence[int], status: OutboxStatus) -> None:
+    async def _write_settle(self, ids: Sequence[int], status: OutboxStatus,
+                            shown: Sequence[pages_sent.Shown]) -> None:
         async with UnitOfWork(self._sessions) as uow:
             await store.settle(uow.session, ids, status, self._clock.now())
+            await pages_sent.record_all(uow.session, shown, self._clock.now())
             await uow.commit()
 
     async def _release(self, ids: Sequence[int], retry_at: datetime | None,

@@ -10,14 +10,27 @@ no job to run: every write trims its own chat.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.db import insert_for
 from storage.models import Section, SentPage
 
 KEEP = 200  # a round read through is about a hundred pages (23 sections on Zalo's short pages)
+
+
+@dataclass(frozen=True)
+class Shown:
+    """One sent message and the page it shows."""
+
+    channel: str
+    chat_id: str
+    message_id: str
+    section_id: int
+    page: int
 
 
 async def record(
@@ -39,6 +52,17 @@ async def record(
     oldest_kept = (select(SentPage.id).where(*chat).order_by(SentPage.id.desc())
                    .offset(KEEP - 1).limit(1).scalar_subquery())
     await session.execute(delete(SentPage).where(*chat, SentPage.id < oldest_kept))
+
+
+async def record_all(session: AsyncSession, shown: Sequence[Shown], now: datetime) -> None:
+    """`record` for many messages in one statement (the sender marks a burst at once)."""
+    if shown:
+        await session.execute(
+            insert_for(session, SentPage)
+            .values([{"channel": s.channel, "chat_id": s.chat_id, "message_id": s.message_id,
+                      "section_id": s.section_id, "page": s.page, "sent_at": now}
+                     for s in shown])
+            .on_conflict_do_nothing(index_elements=["channel", "chat_id", "message_id"]))
 
 
 async def page_of(

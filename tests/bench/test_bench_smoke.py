@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from bench import workers
 from bench.__main__ import main
 
 TOY = [
@@ -36,3 +37,18 @@ def test_every_benchmark_produces_figures(tmp_path: Path) -> None:
     for heading in ("## Machine", "## Targets", "## 1. Updates", "## 2. Reminder fan-out",
                     "## 3. Export", "## 4. Growth", "## 5. Memory"):
         assert heading in text
+
+
+async def test_two_webhook_workers_share_the_updates_and_survive_a_kill(
+    database_url: str, tmp_path: Path
+) -> None:
+    """bench/workers.py at toy size: real `gopy run` workers need one PostgreSQL to share."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("two workers share a PostgreSQL database")
+    one, two, killed = await workers.measure(database_url, members=100, updates=150,
+                                             workdir=tmp_path)
+    assert one.per_worker == (150,) and len(two.per_worker) == 2 and min(two.per_worker) > 0
+    checks = killed.checks
+    assert checks["updates_recorded"] == checks["updates_sent"] == 150
+    assert checks["texts_saved"] == checks["texts_sent"] > 0 and checks["texts_saved_twice"] == 0
+    assert checks["confirmations"] >= checks["texts_sent"]
