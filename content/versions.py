@@ -219,6 +219,20 @@ def label_from_title(title: str) -> str:
     return label[0].upper() + label[1:]
 
 
+def retitled(title: str, old_label: str, new_label: str) -> str:
+    """The title with the version it names moved on («… (lần 4)» → «… (lần 5)»), so
+    members are not shown lần 4 above lần 5's text; a title that names no version, or
+    another one than the old label, is the Office's own wording and kept as it is."""
+    old, new = _TIMES.search(old_label), _TIMES.search(new_label)
+    if old is None or new is None or old.group(1).casefold() == new.group(1).casefold():
+        return title
+    named = re.compile(rf"(\blần\s+(?:thứ\s+)?){re.escape(old.group(1))}\b", re.IGNORECASE)
+    return named.sub(lambda found: found.group(1) + new.group(1), title, count=1)
+
+
+_TIMES = re.compile(r"\blần\s+(?:thứ\s+)?(\w+)", re.IGNORECASE)
+
+
 def hunk_text(hunk: Hunk) -> str:
     """One change for a terminal or a spreadsheet: … kept [-removed-] {+added+} kept …"""
     parts = [f"… {hunk.before}" if hunk.before else ""]

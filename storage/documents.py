@@ -123,6 +123,12 @@ async def round_figures(
                                  CellProgress.cell_id == cell_id)
     figures = {i: (int(m), int(f), int(s)) for i, m, f, s in await session.execute(counted)}
     per_document = [DocumentFigures(d.name, *figures.get(d.id, (0, 0, 0))) for d in documents]
+    members = max((d.members for d in per_document), default=0)
+    if len(per_document) < 2:
+        # The usual round: its counter is the answer. The count below reads every progress
+        # row of the round, which the overview's flat cost at national scale cannot afford.
+        return RoundFigures(per_document, members,
+                            per_document[0].finished if per_document else 0)
     everything = (
         select(Progress.member_id)
         .join(Member, Member.id == Progress.member_id)
@@ -132,5 +138,4 @@ async def round_figures(
         .having(func.count() == len(ids))
     )
     finished = await session.scalar(select(func.count()).select_from(everything.subquery()))
-    members = max((d.members for d in per_document), default=0)
     return RoundFigures(per_document, members, int(finished or 0))

@@ -116,8 +116,10 @@ async def load_next_version(
     await session.flush()
     await _follow(session, consultation.id, old, new, previous, version)
     consultation.version = version
+    earlier = label_for(await labels(session, consultation.id), before)
+    consultation.title = matching.retitled(consultation.title, earlier, label)
     diff = VersionDiff(
-        label_for(await labels(session, consultation.id), before),
+        earlier,
         label or strings.VERSION_FALLBACK.format(version=version),
         old, new, matching.compare(old, new, previous))
     counts = diff.counts()

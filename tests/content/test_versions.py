@@ -122,3 +122,15 @@ def test_spacing_alone_is_no_change() -> None:
 def test_the_version_label_comes_from_the_title() -> None:
     assert versions.label_from_title("Báo cáo chính trị … (dự thảo lần 5)") == "Dự thảo lần 5"
     assert versions.label_from_title("Báo cáo chính trị") == ""
+
+
+def test_the_title_moves_on_to_the_version_it_names_and_the_offices_own_is_kept() -> None:
+    title = "Báo cáo chính trị … nhiệm kỳ 2020 - 2025 (dự thảo lần 4)"
+    assert versions.retitled(title, "Dự thảo lần 4", "Dự thảo lần 5") == (
+        "Báo cáo chính trị … nhiệm kỳ 2020 - 2025 (dự thảo lần 5)")
+    assert versions.retitled("Báo cáo chính trị Đại hội VIII", "Dự thảo lần 4",
+                             "Dự thảo lần 5") == "Báo cáo chính trị Đại hội VIII"
+    assert versions.retitled(title, "Phiên bản 1", "Dự thảo lần 5") == title
+    assert versions.retitled(title, "Dự thảo lần 4", "") == title
+    assert versions.retitled("Dự thảo Báo cáo chính trị (lần 4)", "Dự thảo lần 4",
+                             "Dự thảo lần 5") == "Dự thảo Báo cáo chính trị (lần 5)"

@@ -96,6 +96,7 @@ async def test_the_fifth_draft_loads_beside_the_fourth_and_every_comment_stays(
         s = uow.session
         document = await s.get(Consultation, bloc.consultation.id)
         assert document is not None and document.version == 2
+        assert document.title == "Dự thảo Báo cáo chính trị (lần 5)"  # what members read
         new = await list_sections(s, document.id)
         assert [x.version for x in new] == [2] * 23
         assert [x.previous_id for x in new] == bloc.section_ids  # each continues its lần 4 row
