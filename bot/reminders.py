@@ -46,7 +46,7 @@ from handlers.conversation import Document, Reply, menu_payloads
 from storage import progress
 from storage import reminders as store
 from storage.consultations import current_consultation, round_documents, section_count
-from storage.documents import unfinished_documents
+from storage.documents import round_figures, unfinished_documents
 from storage.exports import export_csv
 from storage.identities import clear_unreachable, remember_menu
 from storage.models import Consultation, ReminderStatus
@@ -201,7 +201,8 @@ class Reminders:
         if slot == store.DEADLINE_SLOT:
             totals = await progress.totals(session, consultation.id)
             comments, with_text = await store.comment_totals(session, consultation.id)
-            summary = notices.summary_text(consultation, self._tz, totals, comments, with_text)
+            summary = notices.summary_text(consultation, self._tz, totals, comments, with_text,
+                                           await round_figures(session, consultation.round_id))
             csv = await self._csv(session, consultation) if any(d.duty for d in due) else None
             return [
                 notices.deadline_notice(d, consultation, self._tz, summary=summary, csv=csv)

@@ -515,6 +515,7 @@ DEADLINE_SUMMARY = (
     "• Chi bộ đã chốt: {submitted}/{cells}; chưa chốt: {not_submitted}.\n"
     "• Đảng viên đã hoàn thành: {finished}/{members}; đang góp ý dở: {started}.\n"
     "• Lượt góp ý: {comments}, trong đó {with_text} có nội dung cụ thể.\n\n"
+    "{documents}"
     "Tệp CSV toàn bộ ý kiến gửi kèm."
 )
 DEADLINE_FILE = "gop-y-toan-khoi-{stamp}.csv"

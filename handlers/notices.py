@@ -8,7 +8,9 @@ from zoneinfo import ZoneInfo
 
 from content import strings
 from handlers.actions import ProgressPage, Resume
+from handlers.cell_views import round_lines
 from handlers.conversation import Button, Document, Reply
+from storage.documents import RoundFigures
 from storage.models import Consultation
 from storage.progress import Totals
 from storage.reminders import CellCount, Due
@@ -93,9 +95,14 @@ def deadline_notice(
 
 
 def summary_text(
-    consultation: Consultation, tz: ZoneInfo, totals: Totals, comments: int, with_text: int
+    consultation: Consultation, tz: ZoneInfo, totals: Totals, comments: int, with_text: int,
+    documents: RoundFigures | None = None,
 ) -> str:
+    """The Office's closing summary; a round of several documents adds a line for each (the
+    cells' «chốt» and the comment count are the round's)."""
+    per_document = round_lines(documents) if documents is not None else []
     return strings.DEADLINE_SUMMARY.format(
+        documents="".join(f"{line}\n" for line in per_document),
         title=consultation.title,
         deadline=local(consultation.deadline, tz),
         submitted=totals.cells_submitted,

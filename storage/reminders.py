@@ -301,10 +301,13 @@ async def cell_counts(session: AsyncSession, consultation_id: int) -> dict[int, 
 
 
 async def comment_totals(session: AsyncSession, consultation_id: int) -> tuple[int, int]:
-    """(comments with a choice or text, of which with text), for the closing summary."""
+    """(comments with a choice or text, of which with text), for the closing summary: on
+    every document of the round `consultation_id` opened."""
+    documents = select(Consultation.id).where(Consultation.round_id == select(
+        Consultation.round_id).where(Consultation.id == consultation_id).scalar_subquery())
     result = await session.execute(
         select(func.count(), func.count().filter(written())).where(
-            Comment.consultation_id == consultation_id,
+            Comment.consultation_id.in_(documents),
             said(),
         )
     )

@@ -319,3 +319,31 @@ async def test_a_secretary_sees_each_document_and_nudges_who_has_one_left(
     assert "Cả đợt (2 văn bản): 0/2" in binh.text
     await binh.press("s:n")
     assert "Nguyễn Văn An" in binh.text and "Gửi lời nhắc ngay tới 1 đồng chí" in binh.text
+
+
+async def test_the_offices_closing_summary_counts_every_document(
+    engine: ConversationEngine, sessions: async_sessionmaker[AsyncSession], bloc: Bloc,
+    clock: FakeClock,
+) -> None:
+    from tests.conftest import DEADLINE
+
+    await add_review(sessions, bloc, clock)
+    chat = await linked(engine)
+    await chat.tap(POLITICAL)
+    await chat.tap("Bắt đầu")
+    await chat.say("Ý kiến về báo cáo chính trị.")
+    await chat.say("văn bản")
+    await chat.tap(REVIEW_NAME)
+    await chat.tap("Bắt đầu")
+    await chat.say("Ý kiến về báo cáo kiểm điểm.")
+    await link_all(sessions, bloc, clock.now(), skip=("an",))
+    channel = RecordingChannel()
+    clock.set(DEADLINE + timedelta(minutes=1))
+    await reminders_over(sessions, clock, channel).run_due()
+    [summary] = channel.to("office")
+    assert "Lượt góp ý: 2, trong đó 2 có nội dung cụ thể" in summary.text
+    assert f"📄 {POLITICAL}: 0/" in summary.text and f"📄 {REVIEW_NAME}: 0/" in summary.text
+    assert "📚 Cả đợt (2 văn bản)" in summary.text
+    assert summary.document is not None
+    exported = summary.document.content.decode("utf-8-sig")
+    assert "Ý kiến về báo cáo chính trị." in exported and "Ý kiến về báo cáo kiểm điểm." in exported
