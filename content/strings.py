@@ -1060,6 +1060,10 @@ PASSAGE_PARAGRAPH_QUOTED = "Đoạn {paragraph}: «{quote}»"
 PASSAGE_PARAGRAPH = "Đoạn {paragraph}"
 PASSAGE_PAGE = "Trang {page}"
 PASSAGE_SAVED = "✅ Đã lưu ý kiến về mục {position}, {where}."
+PASSAGE_OTHER_DOCUMENT = (
+    "Lưu ý: tin đồng chí trả lời thuộc văn bản «{name}», nên ý kiến được ghi vào mục "
+    "{{position}} của văn bản đó."
+)
 PASSAGE_OTHER_SECTION = (
     "Lưu ý: tin đồng chí trả lời thuộc mục {position}, nên ý kiến được ghi vào mục {position} "
     "(không phải mục {current} đang mở)."

@@ -17,7 +17,7 @@ from storage import comments as store
 from storage import pages_sent
 from storage.comments import Passage
 from storage.consultations import newest_section, section_at
-from storage.models import Section
+from storage.models import Consultation, Section
 
 # «đoạn 3: …», «Đoạn 3 - …», «doan 3. …»: a comment on paragraph 3 of the open section.
 PARAGRAPH = re.compile(r"^\s*(?:đoạn|doan)\s*(\d{1,4})\s*(?:[:.)\-–—]\s*|\s)(.*)$",
@@ -80,7 +80,7 @@ async def on_reply(ctx: Context) -> list[Outgoing]:
     inbound = ctx.inbound
     text = inbound.text.strip()
     here, _ = await current(ctx)
-    found = await pages_sent.page_of(ctx.session, ctx.consultation.id, inbound.channel,
+    found = await pages_sent.page_of(ctx.session, ctx.consultation.round_id, inbound.channel,
                                      inbound.chat_id, inbound.reply_to_message_id)
     if found is None:
         if here is None:
@@ -88,6 +88,13 @@ async def on_reply(ctx: Context) -> list[Outgoing]:
         note = strings.REPLY_NOT_A_PAGE.format(position=here.position)
         return await member.save_text(ctx, here, text, note=note)
     section, page = found
+    other = ""
+    if section.consultation_id != ctx.consultation.id:  # a page of another document
+        document = await ctx.session.get(Consultation, section.consultation_id)
+        if document is None:
+            return [Reply(strings.STALE_BUTTON)]
+        documents.read(ctx, document)  # the chat now reads the document the page is of
+        here, other = None, strings.PASSAGE_OTHER_DOCUMENT.format(name=document.name)
     if section.version != ctx.consultation.version:  # a page of an earlier version
         became = await newest_section(ctx.session, ctx.consultation.id, section.id)
         if became is None:
@@ -97,7 +104,7 @@ async def on_reply(ctx: Context) -> list[Outgoing]:
     passage = passage_of(ctx, section, page)
     if passage is None:
         return [Reply(strings.QUOTE_NOT_IN_SECTION.format(position=section.position))]
-    note = ""
+    note = other.format(position=section.position)
     if here is not None and here.id != section.id:
         note = strings.PASSAGE_OTHER_SECTION.format(position=section.position, current=here.position)
     return await member.save_text(ctx, section, text, passage, note=note)

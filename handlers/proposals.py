@@ -92,9 +92,11 @@ async def _passage(ctx: Context, section_id: int, said: str) -> list[Outgoing]:
     quote, paragraph = ctx.inbound.quote.strip(), None
     if quote:
         inbound = ctx.inbound
-        found = await pages_sent.page_of(ctx.session, consultation.id, inbound.channel,
+        found = await pages_sent.page_of(ctx.session, consultation.round_id, inbound.channel,
                                          inbound.chat_id, inbound.reply_to_message_id)
-        if found is not None:
+        # The wording that follows is asked for on this document: a page of another one
+        # of the round is no passage of it.
+        if found is not None and found[0].consultation_id == consultation.id:
             section = found[0]
         if not quoted_in(quote, precise.section_text(section, ctx)):
             return [Reply(strings.QUOTE_NOT_IN_SECTION.format(position=section.position))]

@@ -17,7 +17,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.db import insert_for
-from storage.models import Section, SentPage
+from storage.models import Consultation, Section, SentPage
 
 KEEP = 200  # a round read through is about a hundred pages (23 sections on Zalo's short pages)
 
@@ -66,13 +66,15 @@ async def record_all(session: AsyncSession, shown: Sequence[Shown], now: datetim
 
 
 async def page_of(
-    session: AsyncSession, consultation_id: int, channel: str, chat_id: str, message_id: str
+    session: AsyncSession, round_id: int, channel: str, chat_id: str, message_id: str
 ) -> tuple[Section, int] | None:
-    """The section (of this round) and page a message of ours in this chat showed."""
+    """The section (of a document of this round) and page a message of ours in this chat
+    showed."""
+    documents = select(Consultation.id).where(Consultation.round_id == round_id)
     row = (await session.execute(
         select(Section, SentPage.page)
         .join(SentPage, SentPage.section_id == Section.id)
         .where(SentPage.channel == channel, SentPage.chat_id == chat_id,
-               SentPage.message_id == message_id, Section.consultation_id == consultation_id)
+               SentPage.message_id == message_id, Section.consultation_id.in_(documents))
     )).first()
     return (row[0], int(row[1])) if row is not None else None

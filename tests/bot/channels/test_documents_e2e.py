@@ -87,6 +87,15 @@ async def test_telegram_member_comments_on_two_documents_of_one_round(
         menu = await member.expect("gồm 2 văn bản")
         member.tap(menu, "Báo cáo chính trị")
         await member.expect("đang ở mục 2/23")
+        # A swipe-reply to a page of the review report, while reading the political one:
+        # the comment is the review report's, and the member is told so.
+        server.push_reply(USER, "Bổ sung trách nhiệm người đứng đầu.",
+                          member._bot_message_id(section1))
+        await member.expect("thuộc văn bản «Báo cáo kiểm điểm», nên ý kiến được ghi vào mục 1")
+        server.push_text(USER, "văn bản")
+        menu = await member.expect("gồm 2 văn bản")
+        member.tap(menu, "Báo cáo chính trị")
+        await member.expect("đang ở mục 2/23")
         server.push_text(USER, "xong")
         summary = await member.expect("Đồng chí đã góp ý 1/23 mục")
         member.tap(summary, "Xác nhận")
@@ -105,5 +114,6 @@ async def test_telegram_member_comments_on_two_documents_of_one_round(
     rows = await export_rows(settings)
     assert [(r["Văn bản"], r["Nội dung góp ý"]) for r in rows] == [
         ("Báo cáo chính trị", ""),
-        ("Báo cáo kiểm điểm", "Đề nghị nêu cụ thể trách nhiệm cá nhân."),
+        ("Báo cáo kiểm điểm",
+         "Đề nghị nêu cụ thể trách nhiệm cá nhân.\nBổ sung trách nhiệm người đứng đầu."),
     ]
