@@ -45,3 +45,38 @@ async def test_regroup_decide_and_download(
     for fmt in ("docx", "xlsx"):
         report = await client.get(f"/tong-hop/bao-cao?format={fmt}&named=1")
         assert report.status == 200 and len(await report.read()) > 1000
+
+
+async def test_every_document_of_the_round_is_compiled_in_the_console(
+    client: TestClient, app: App, bloc: Bloc, clock: FakeClock
+) -> None:
+    """A round of two documents: regrouping groups both, each has its table, a section of
+    the second opens, and the report has a part for each."""
+    import io
+
+    import docx  # type: ignore[import-untyped]
+
+    from bot.channels.telegram import TelegramChannel
+    from storage.consultations import list_sections
+    from tests.handlers.test_documents import REVIEW_NAME, add_review
+    from tests.web.test_browser import person
+
+    review = await add_review(app.sessions, bloc, app.clock)  # type: ignore[arg-type]
+    app.engine.register("telegram", TelegramChannel.caps)
+    an = await person(app.engine, "an")
+    await an.tap(REVIEW_NAME)
+    await an.tap("Bắt đầu")
+    await an.say("Đề nghị làm rõ trách nhiệm người đứng đầu.")
+    await sign_in(client, app, bloc.members["office"])
+    csrf = await csrf_of(client, "/tong-hop")
+    home = await (await client.post("/tong-hop/nhom-lai", data={"csrf": csrf})).text()
+    assert f"<h2>{REVIEW_NAME}</h2>" in home
+    async with app.uow(write=False) as uow:
+        first = (await list_sections(uow.session, review.id))[0]
+    assert f'href="/tong-hop/muc/{first.id}"' in home
+    page = await client.get(f"/tong-hop/muc/{first.id}")
+    assert page.status == 200 and "làm rõ trách nhiệm người đứng đầu" in await page.text()
+    report = await client.get("/tong-hop/bao-cao?format=docx")
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(await report.read())).paragraphs)
+    assert "B. VỀ DỰ THẢO BÁO CÁO KIỂM ĐIỂM" in text
+    assert "làm rõ trách nhiệm người đứng đầu" in text

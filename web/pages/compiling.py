@@ -16,7 +16,7 @@ from bot.compile_commands import header
 from content import strings
 from storage import decisions, grouping
 from storage.compilation import section_groups
-from storage.consultations import current_consultation, section_by_id
+from storage.consultations import current_round, section_by_id
 from storage.decisions import DecisionError, Outcome
 from storage.grouping import GroupingError
 from storage.models import Member
@@ -33,10 +33,13 @@ Change = Callable[[AsyncSession, Member, dict[str, Any], datetime], Awaitable[No
 async def compile_home(request: web.Request, viewer: Viewer) -> web.StreamResponse:
     console = Console.of(request)
     async with console.app.uow(write=False) as uow:
-        consultation = await current_consultation(uow.session)
-        rows = await decisions.progress(uow.session, consultation.id) if consultation else []
+        documents = await current_round(uow.session)
+        # One table per document of the round (one, untitled, for the usual round).
+        parts = [(d, await decisions.progress(uow.session, d.id)) for d in documents]
+    rows = [r for _, part in parts for r in part]
     return render(request, "compile.html", viewer=viewer, active="compile",
-                  consultation=consultation, rows=rows, done=request.query.get("xong", ""),
+                  consultation=documents[0] if documents else None, parts=parts,
+                  several=len(parts) > 1, rows=rows, done=request.query.get("xong", ""),
                   undecided=sum(r.undecided for r in rows), groups=sum(r.groups for r in rows))
 
 
@@ -45,11 +48,12 @@ async def regroup(request: web.Request, viewer: Viewer) -> web.StreamResponse:
     """POST /tong-hop/nhom-lai: group every section again; corrections and decisions are kept."""
     console = Console.of(request)
     async with console.app.uow() as uow:
-        consultation = await current_consultation(uow.session)
-        if consultation is None:
+        documents = await current_round(uow.session)
+        if not documents:
             return error_page(request, 404, strings.WEB_NOT_FOUND)
         by = await uow.session.get(Member, viewer.member_id)
-        await grouping.regroup(uow.session, consultation.id, console.app.clock.now(), by=by)
+        for document in documents:  # as `gopy compile group` does
+            await grouping.regroup(uow.session, document.id, console.app.clock.now(), by=by)
         await uow.commit()
     return see_other("/tong-hop?xong=1")
 
@@ -58,12 +62,12 @@ async def _section_page(request: web.Request, viewer: Viewer, *, status: int = 2
                         error: str = "") -> web.Response:
     console = Console.of(request)
     async with console.app.uow(write=False) as uow:
-        consultation = await current_consultation(uow.session)
         section = None
-        if consultation is not None and request.match_info["section"].isdigit():
-            section = await section_by_id(uow.session, consultation.id,
-                                          int(request.match_info["section"]))
-        if consultation is None or section is None:
+        if request.match_info["section"].isdigit():  # of any document of the round
+            for document in await current_round(uow.session):
+                section = section or await section_by_id(uow.session, document.id,
+                                                         int(request.match_info["section"]))
+        if section is None:
             return error_page(request, 404, strings.WEB_NOT_FOUND)
         groups = await section_groups(uow.session, section.id, named=True)
     return render(request, "compile_section.html", status=status, viewer=viewer,
@@ -144,13 +148,17 @@ async def report(request: web.Request, viewer: Viewer) -> web.StreamResponse:
     named = request.query.get("named") == "1"
     data = io.BytesIO()
     async with console.app.uow(write=False) as uow:
-        consultation = await current_consultation(uow.session)
-        if consultation is None:
+        documents = await current_round(uow.session)
+        if not documents:
             return error_page(request, 404, strings.WEB_NOT_FOUND)
+        # A part per document of the round, as `gopy report` writes it.
+        parts = [(d.id, d.name) for d in documents]
         if xlsx:
-            await write_xlsx(uow.session, data, consultation.id, named=named, tz=console.app.settings.tz)
+            await write_xlsx(uow.session, data, documents[0].id, named=named,
+                             tz=console.app.settings.tz, documents=parts)
         else:
-            await write_docx(uow.session, data, consultation.id, header(console.app), named=named)
+            await write_docx(uow.session, data, documents[0].id, header(console.app),
+                             named=named, documents=parts)
     now = console.app.clock.now().astimezone(console.app.settings.tz)
     name = f"bao-cao-tong-hop-{now:%Y%m%d-%H%M}.{'xlsx' if xlsx else 'docx'}"
     kind = ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" if xlsx else
