@@ -168,3 +168,23 @@ async def test_the_next_version_uploaded_in_the_console(client: TestClient, app:
     assert entry.member_id == bloc.members["office"].id
     again = await client.post("/du-thao/phien-ban-moi", data={"csrf": csrf, "label": ""})
     assert again.status == 409  # the upload was used: nothing loaded twice
+
+
+async def test_a_cells_page_shows_one_document_of_the_round_at_a_time(
+    client: TestClient, app: App, bloc: Bloc
+) -> None:
+    from tests.handlers.test_documents import add_review
+
+    review = await add_review(app.sessions, bloc, app.clock)  # type: ignore[arg-type]
+    app.engine.register("telegram", TelegramChannel.caps)
+    an = await person(app.engine, "an")
+    await an.tap("Báo cáo kiểm điểm")
+    await an.tap("Bắt đầu")
+    await an.say("Ý kiến về kiểm điểm.")
+    await sign_in(client, app, bloc.members["office"])
+    first = await (await client.get("/chi-bo/GD1")).text()
+    assert "Ý kiến về kiểm điểm." not in first
+    assert f'href="/chi-bo/GD1?document={review.id}">Báo cáo kiểm điểm</a>' in first
+    second = await (await client.get(f"/chi-bo/GD1?document={review.id}")).text()
+    assert "Ý kiến về kiểm điểm." in second
+    assert '<strong aria-current="page">Báo cáo kiểm điểm</strong>' in second

@@ -12,7 +12,7 @@ from handlers.actions import AskNudge, AskSubmit, Reopen
 from handlers.cell_views import stance_line, time_left
 from handlers.conversation import Button
 from storage import progress, stances, submissions
-from storage.consultations import current_consultation, lineage, list_sections
+from storage.consultations import current_consultation, current_round, lineage, list_sections
 from storage.models import Organization, Role
 from storage.progress import Status
 from web import secretary
@@ -50,13 +50,17 @@ async def _cell(
     now = console.app.clock.now()
     async with console.app.uow(write=False) as uow:
         found = await progress.cell_by_code(uow.session, code)
-        consultation = await current_consultation(uow.session)
-        if found is None or consultation is None:
+        documents = await current_round(uow.session)
+        if found is None or not documents:
             return error_page(request, 404, strings.WEB_NOT_FOUND)
+        # One document of the round at a time (?document=ID); the cell's «chốt» is the round's.
+        asked = request.query.get("document", "")
+        consultation = next((d for d in documents if str(d.id) == asked), documents[0])
+        round_id = consultation.round_id
         members = await progress.cell_members(uow.session, consultation.id, found.id)
         tallies = await progress.cell_tallies(uow.session, consultation.id, found.id)
         opinions = await submissions.opinions(uow.session, consultation.id, found.id)
-        submission = await submissions.submission_of(uow.session, consultation.id, found.id)
+        submission = await submissions.submission_of(uow.session, round_id, found.id)
         sections = await list_sections(uow.session, consultation.id)
         comments = {
             s.id: await progress.section_comments(
@@ -75,6 +79,7 @@ async def _cell(
         left=time_left(now, consultation.deadline), answers=answers,
         steps=_steps(viewer, found.id), csrf=viewer.csrf,
         stances=stance_line(stance) if stance else "",
+        documents=documents if len(documents) > 1 else [],
     )
 
 
