@@ -15,6 +15,7 @@ from sqlalchemy import and_, case, func, literal, null, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.comments import said, written
+from storage.consultations import round_of
 from storage.models import (
     Cell,
     CellOpinion,
@@ -120,7 +121,7 @@ class Figures:
 
 
 def _in_force(consultation_id: int):  # type: ignore[no-untyped-def]
-    return and_(CellSubmission.consultation_id == consultation_id,
+    return and_(CellSubmission.consultation_id == round_of(consultation_id),
                 CellSubmission.reopened_at.is_(None))
 
 

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import ScalarSelect, select
+from sqlalchemy import ScalarSelect, Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -136,6 +136,18 @@ def current_id() -> ScalarSelect[int]:
         .correlate(None)
         .scalar_subquery()
     )
+
+
+def round_of(consultation_id: int) -> ScalarSelect[int]:
+    """The round a document belongs to, as a subquery: what a cell's «chốt» is stored
+    against (one for every document of the round)."""
+    return (select(Consultation.round_id).where(Consultation.id == consultation_id)
+            .scalar_subquery())
+
+
+def same_round(consultation_id: int) -> Select[int]:
+    """The ids of every document of the round `consultation_id` belongs to."""
+    return select(Consultation.id).where(Consultation.round_id == round_of(consultation_id))
 
 
 async def current_consultation(session: AsyncSession) -> Consultation | None:

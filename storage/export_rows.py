@@ -31,6 +31,7 @@ from sqlalchemy import (
 
 from content import strings
 from storage.comments import said
+from storage.consultations import round_of
 from storage.models import (
     Cell,
     CellOpinion,
@@ -168,7 +169,7 @@ def formatted_rows(
         )
         .join(Organization, Organization.id == Cell.organization_id)
         .outerjoin(CellSubmission, and_(CellSubmission.cell_id == Cell.id,
-                                        CellSubmission.consultation_id == consultation_id))
+                                        CellSubmission.consultation_id == round_of(consultation_id)))
     )
     if cell_id is not None:
         places = places.where(Cell.id == cell_id)
@@ -321,7 +322,8 @@ def _union(consultation_id: int, cell_id: int | None, anonymous: bool) -> Subque
     in_force = and_(CellSubmission.id.is_not(None), CellSubmission.reopened_at.is_(None))
     submitted = case((in_force, 1), else_=0).label("submitted")
     submission = and_(
-        CellSubmission.cell_id == Cell.id, CellSubmission.consultation_id == consultation_id
+        CellSubmission.cell_id == Cell.id,
+        CellSubmission.consultation_id == round_of(consultation_id),
     )
     place = (Organization.name.label("org"), Cell.code.label("code"), Cell.name.label("cell"))
     members = (

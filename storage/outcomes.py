@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.consultations import same_round
 from storage.db import insert_for
 from storage.models import (
     Comment,
@@ -50,7 +51,7 @@ async def untold(
         .join(Decision, Decision.group_id == CommentGroup.id)
         .join(Section, Section.id == Comment.section_id)
         .outerjoin(OutcomeNotice, OutcomeNotice.comment_id == Comment.id)
-        .where(Comment.consultation_id == consultation_id, OutcomeNotice.id.is_(None))
+        .where(Comment.consultation_id.in_(same_round(consultation_id)), OutcomeNotice.id.is_(None))
         .order_by(Comment.member_id, Section.position)
         .limit(limit)
     )
@@ -94,6 +95,6 @@ async def counts(session: AsyncSession, consultation_id: int) -> tuple[int, int]
     """(told, could not be reached) so far."""
     rows = (await session.execute(
         select(OutcomeNotice.reached).join(Comment, Comment.id == OutcomeNotice.comment_id)
-        .where(Comment.consultation_id == consultation_id)
+        .where(Comment.consultation_id.in_(same_round(consultation_id)))
     )).scalars().all()
     return sum(1 for r in rows if r), sum(1 for r in rows if not r)

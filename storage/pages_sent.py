@@ -33,36 +33,23 @@ class Shown:
     page: int
 
 
-async def record(
-    session: AsyncSession, channel: str, chat_id: str, message_ids: Sequence[str],
-    section_id: int, page: int, now: datetime,
-) -> None:
-    """Remember the page under each id; an id seen again (a resend) keeps its first page."""
-    known = set((await session.execute(
-        select(SentPage.message_id).where(
-            SentPage.channel == channel, SentPage.chat_id == chat_id,
-            SentPage.message_id.in_(list(message_ids)))
-    )).scalars())
-    for message_id in message_ids:
-        if message_id not in known:
-            session.add(SentPage(channel=channel, chat_id=chat_id, message_id=message_id,
-                                 section_id=section_id, page=page, sent_at=now))
-    await session.flush()
-    chat = (SentPage.channel == channel, SentPage.chat_id == chat_id)
-    oldest_kept = (select(SentPage.id).where(*chat).order_by(SentPage.id.desc())
-                   .offset(KEEP - 1).limit(1).scalar_subquery())
-    await session.execute(delete(SentPage).where(*chat, SentPage.id < oldest_kept))
-
-
 async def record_all(session: AsyncSession, shown: Sequence[Shown], now: datetime) -> None:
-    """`record` for many messages in one statement (the sender marks a burst at once)."""
-    if shown:
-        await session.execute(
-            insert_for(session, SentPage)
-            .values([{"channel": s.channel, "chat_id": s.chat_id, "message_id": s.message_id,
-                      "section_id": s.section_id, "page": s.page, "sent_at": now}
-                     for s in shown])
-            .on_conflict_do_nothing(index_elements=["channel", "chat_id", "message_id"]))
+    """Remember the page each sent message shows, in one statement (the sender marks a
+    burst at once); an id seen again (a resend) keeps its first page. Each chat keeps its
+    latest KEEP pages: the table is bounded by the chats, with no job to prune it."""
+    if not shown:
+        return
+    await session.execute(
+        insert_for(session, SentPage)
+        .values([{"channel": s.channel, "chat_id": s.chat_id, "message_id": s.message_id,
+                  "section_id": s.section_id, "page": s.page, "sent_at": now}
+                 for s in shown])
+        .on_conflict_do_nothing(index_elements=["channel", "chat_id", "message_id"]))
+    for channel, chat_id in dict.fromkeys((s.channel, s.chat_id) for s in shown):
+        chat = (SentPage.channel == channel, SentPage.chat_id == chat_id)
+        oldest_kept = (select(SentPage.id).where(*chat).order_by(SentPage.id.desc())
+                       .offset(KEEP - 1).limit(1).scalar_subquery())
+        await session.execute(delete(SentPage).where(*chat, SentPage.id < oldest_kept))
 
 
 async def page_of(

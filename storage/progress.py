@@ -32,6 +32,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.comments import said, written
+from storage.consultations import round_of
 from storage.models import (
     Cell,
     CellProgress,
@@ -242,7 +243,7 @@ async def overview(
             CellSubmission,
             and_(
                 CellSubmission.cell_id == c.cell_id,
-                CellSubmission.consultation_id == consultation_id,
+                CellSubmission.consultation_id == round_of(consultation_id),
             ),
         )
         .order_by(c.submitted, c.share, c.organization, c.cell_code)
@@ -298,7 +299,7 @@ async def recount(session: AsyncSession, consultation_id: int) -> list[CellRow]:
             CellSubmission,
             and_(
                 CellSubmission.cell_id == Cell.id,
-                CellSubmission.consultation_id == consultation_id,
+                CellSubmission.consultation_id == round_of(consultation_id),
             ),
         )
         .order_by(case((submitted, 1), else_=0), share, Organization.name, Cell.code)

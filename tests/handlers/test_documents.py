@@ -15,7 +15,7 @@ from content import strings
 from content.draft_parser import parse_draft
 from storage.consultations import create_consultation, current_consultation, current_round
 from storage.exports import COLUMNS, export_csv
-from storage.models import Comment, Consultation, Identity, Progress
+from storage.models import CellSubmission, Comment, Consultation, Identity, Progress
 from storage.uow import UnitOfWork
 from tests.conftest import ROOT, Bloc
 from tests.support.chat import Chat
@@ -221,6 +221,13 @@ async def test_the_export_carries_every_document_of_the_round(
     column = strings.EXPORT_DOCUMENT_COLUMN
     assert [(r[column], r["Nội dung góp ý"]) for r in rows] == [
         (POLITICAL, "Ý kiến về báo cáo chính trị."), (REVIEW_NAME, "Ý kiến về báo cáo kiểm điểm.")]
+    # The cell's «chốt» is the round's: every document's rows say so.
+    async with UnitOfWork(sessions) as uow:
+        uow.session.add(CellSubmission(
+            consultation_id=bloc.consultation.id, cell_id=bloc.members["an"].cell_id,
+            submitted_by=bloc.members["binh"].id, submitted_at=clock.now()))
+        await uow.commit()
+    assert [r["Chi bộ đã chốt"] for r in await exported()] == ["có", "có"]
     assert [r[column] for r in await exported(document_id=review.id)] == [REVIEW_NAME]
     old = await older_round(sessions, clock)
     with pytest.raises(LookupError):

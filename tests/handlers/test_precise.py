@@ -10,6 +10,7 @@ from bot.engine import ConversationEngine
 from storage import pages_sent
 from storage.consultations import section_by_id
 from storage.models import Comment, CommentPart, WordingProposal
+from storage.pages_sent import Shown
 from tests.conftest import Bloc
 from tests.handlers.test_member_flow import linked
 from tests.support.clock import FakeClock
@@ -30,7 +31,8 @@ async def test_a_reply_to_a_page_of_another_round_or_chat_is_an_ordinary_comment
     await chat.press("m:p:2")
     async with engine._factory() as s:
         # Message 77 showed section 1 in someone else's chat: not a page of this chat.
-        await pages_sent.record(s, "telegram", "4242", ["77"], bloc.section_ids[0], 1, clock.now())
+        await pages_sent.record_all(
+            s, [Shown("telegram", "4242", "77", bloc.section_ids[0], 1)], clock.now())
         await s.commit()
     await chat.reply("Ý kiến.", to="77", quote="bất kỳ")
     assert "ý kiến chung về mục 2 đang mở" in chat.text
@@ -70,7 +72,8 @@ async def test_a_quote_of_the_bold_title_or_the_headings_above_is_in_the_section
     async with engine._factory() as s:
         section = await section_by_id(s, bloc.consultation.id, bloc.section_ids[2])
         assert section is not None and section.path
-        await pages_sent.record(s, "telegram", chat.user_id, ["90"], section.id, 1, clock.now())
+        await pages_sent.record_all(
+            s, [Shown("telegram", chat.user_id, "90", section.id, 1)], clock.now())
         await s.commit()
     heading = section.path[-1]
     for quote in (section.title, section.label, heading, heading[:30]):

@@ -7,6 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage import pages_sent
 from storage.models import SentPage
+from storage.pages_sent import Shown
 from storage.uow import UnitOfWork
 from tests.conftest import Bloc
 from tests.support.clock import FakeClock
@@ -17,10 +18,16 @@ async def test_a_chat_keeps_its_latest_pages_and_no_other_chat_loses_any(
 ) -> None:
     cid, first, second = bloc.consultation.id, bloc.section_ids[0], bloc.section_ids[1]
     async with UnitOfWork(sessions) as uow:
-        await pages_sent.record(uow.session, "zalo", "other", ["1"], first, 1, clock.now())
-        for n in range(1, pages_sent.KEEP + 6):  # one message a page, and one sent in two parts
+        await pages_sent.record_all(uow.session, [Shown("zalo", "other", "1", first, 1)],
+                                    clock.now())
+        # As the outbox sender marks them: bursts of several pages, one sent in two parts.
+        burst: list[Shown] = []
+        for n in range(1, pages_sent.KEEP + 6):
             ids = [str(n)] if n < pages_sent.KEEP + 5 else [str(n), f"{n}b"]
-            await pages_sent.record(uow.session, "telegram", "42", ids, second, n, clock.now())
+            burst += [Shown("telegram", "42", i, second, n) for i in ids]
+            if len(burst) >= 7 or n == pages_sent.KEEP + 5:
+                await pages_sent.record_all(uow.session, burst, clock.now())
+                burst = []
         await uow.commit()
     async with UnitOfWork(sessions, write=False) as uow:
         s = uow.session
