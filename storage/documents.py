@@ -6,10 +6,11 @@ from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.consultations import round_documents, section_count
+from storage.comments import said
+from storage.consultations import list_sections, round_documents, section_count
 from storage.models import (
     CellProgress,
     Comment,
@@ -17,8 +18,8 @@ from storage.models import (
     ConsultationProgress,
     Member,
     Progress,
-    Section,
 )
+from storage.versions import gathered_sections, head_of
 
 CHUNK = 5000  # member ids per query: under every driver's limit on bound parameters
 
@@ -33,25 +34,25 @@ class DocumentProgress:
     finished: bool  # the member confirmed it
 
 
-def _answered() -> ColumnElement[bool]:
-    return or_(Comment.choice.is_not(None), Comment.text != "", Comment.proposals != "")
-
-
 async def member_documents(
     session: AsyncSession, member_id: int, round_id: int
 ) -> list[DocumentProgress]:
     """Every document of the round, in order, with this member's progress in it."""
     documents = await round_documents(session, round_id)
     ids = [d.id for d in documents]
-    answered: dict[int, int] = {
-        consultation_id: count for consultation_id, count in await session.execute(
-            select(Comment.consultation_id, func.count())
-            .join(Section, Section.id == Comment.section_id)
-            .join(Consultation, Consultation.id == Comment.consultation_id)
-            .where(Comment.member_id == member_id, Comment.consultation_id.in_(ids),
-                   Section.version == Consultation.version, _answered())
-            .group_by(Comment.consultation_id))
-    }
+    commented: dict[int, set[int]] = defaultdict(set)
+    for consultation_id, section_id in await session.execute(
+            select(Comment.consultation_id, Comment.section_id)
+            .where(Comment.member_id == member_id, Comment.consultation_id.in_(ids), said())):
+        commented[consultation_id].add(section_id)
+    answered: dict[int, int] = {}
+    for document in documents:
+        sections = commented.get(document.id, set())
+        if document.version > 1:  # a comment on an earlier version answers the section it became
+            under = head_of(await gathered_sections(session, document.id))
+            newest = {s.id for s in await list_sections(session, document.id)}
+            sections = {under.get(s, s) for s in sections} & newest
+        answered[document.id] = len(sections)
     finished = set(
         await session.scalars(
             select(Progress.consultation_id).where(

@@ -9,7 +9,8 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.comments import said
-from storage.models import Comment, Section
+from storage.models import Comment
+from storage.versions import gathered_sections, head_of
 
 
 @dataclass(frozen=True)
@@ -22,11 +23,10 @@ class SectionSpread:
 
 
 async def section_spreads(session: AsyncSession, consultation_id: int) -> list[SectionSpread]:
-    """Every section in reading order with how many members chose what, across the bloc."""
-    sections = (await session.execute(
-        select(Section.id, Section.position, Section.number, Section.title)
-        .where(Section.consultation_id == consultation_id).order_by(Section.position)
-    )).all()
+    """Every section in reading order with how many members chose what, across the bloc;
+    a section's versions counted together, under its newest one."""
+    sections = await gathered_sections(session, consultation_id)
+    under = head_of(sections)
     counts = await session.execute(
         select(Comment.section_id, Comment.choice, func.count())
         .where(Comment.consultation_id == consultation_id,
@@ -35,9 +35,11 @@ async def section_spreads(session: AsyncSession, consultation_id: int) -> list[S
     )
     by_section: dict[int, dict[str | None, int]] = {}
     for section_id, choice, count in counts:
-        by_section.setdefault(section_id, {})[choice] = int(count)
+        spread = by_section.setdefault(under.get(section_id, section_id), {})
+        spread[choice] = spread.get(choice, 0) + int(count)
     spreads = []
-    for section_id, position, number, title in sections:
+    for section_id, position, number, title in ((g.id, g.position, g.number, g.title)
+                                                for g in sections):
         spread = by_section.get(section_id, {})
         choices = {c: n for c, n in spread.items() if c is not None}
         spreads.append(SectionSpread(position, number, title, choices, spread.get(None, 0)))

@@ -216,3 +216,23 @@ async def test_a_removed_section_sends_its_readers_on_and_diff_says_so(
             await versions.compare(s, document, 2, 3)
     assert [d.kind for d in again.sections].count("removed") == 1
     assert [d.kind for d in again.sections][4] == "removed"
+
+
+async def test_the_document_menu_and_the_chart_count_a_section_once_across_versions(
+    sessions: async_sessionmaker[AsyncSession], bloc: Bloc, clock: FakeClock, before: None,
+) -> None:
+    """A comment on lần 4 answers the section it became in lần 5: the member's menu says
+    2 answered (not 0), and the overview's chart has 23 sections (not 46) with the answers
+    on the newest rows."""
+    from storage.documents import member_documents
+    from storage.figures import section_spreads
+
+    await _load(sessions, bloc, clock)
+    async with UnitOfWork(sessions, write=False) as uow:
+        [mine] = await member_documents(uow.session, bloc.members["an"].id,
+                                        bloc.consultation.round_id)
+        spreads = await section_spreads(uow.session, bloc.consultation.id)
+    assert (mine.answered, mine.sections) == (2, 23)
+    assert len(spreads) == 23
+    assert spreads[KHO_KHAN - 1].choices == {"Không nhất trí": 1}
+    assert spreads[THUAN_LOI - 1].choices == {"Nhất trí": 1}
