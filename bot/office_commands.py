@@ -42,8 +42,9 @@ async def progress_lines(instance: App, cell: str | None) -> list[str]:
         )
         figures = await round_figures(session, consultation.round_id,
                                       rows[0].cell_id if cell else None)
-        tally = await stances.tally(session, consultation, len(members) if cell else totals.members,
-                                    rows[0].cell_id if cell else None)
+        tallies = await stances.round_tallies(
+            session, consultation, len(members) if cell else totals.members,
+            rows[0].cell_id if cell else None)
     tz = instance.settings.tz
     table = [
         [
@@ -74,8 +75,8 @@ async def progress_lines(instance: App, cell: str | None) -> list[str]:
         ]
     if documents := cell_views.round_lines(figures):
         lines += ["", *documents]
-    if tally is not None:
-        lines += ["", cell_views.stance_line(tally)]
+    if stance := cell_views.stance_lines(tallies):
+        lines += ["", *stance]
     groups = (
         (strings.GROUP_FINISHED, Status.FINISHED),
         (strings.GROUP_STARTED, Status.STARTED),

@@ -1128,6 +1128,7 @@ STANCE_SAVED = (
 STANCE_TEXT_SAVED = "✅ Đã lưu ý kiến chung về toàn văn dự thảo."
 STANCE_OFF = "Đợt này không lấy ý kiến chung về toàn văn. Không có gì thay đổi."
 STANCE_TALLY = "Ý kiến chung về toàn văn dự thảo: {counts}"
+STANCE_TALLY_OF = "Ý kiến chung về toàn văn «{name}»: {counts}"  # a round of several documents
 STANCE_NOT_GIVEN = "Chưa cho ý kiến"
 STANCE_WHOLE_DOCUMENT = "Toàn bộ dự thảo"  # the export's «section» of a stance row
 REPORT_PART_STANCES = "III. Ý KIẾN CHUNG VỀ TOÀN VĂN DỰ THẢO"

@@ -74,11 +74,20 @@ def pager(to_page: Callable[[int], Action], page: int, pages: int) -> tuple[Butt
     return tuple(row)
 
 
-def stance_line(tally: StanceTally) -> str:
-    """'Ý kiến chung …: Tán thành 12 · Không tán thành 1 · Chưa cho ý kiến 40'."""
+def stance_line(tally: StanceTally, name: str = "") -> str:
+    """'Ý kiến chung …: Tán thành 12 · Không tán thành 1 · Chưa cho ý kiến 40'; `name`: the
+    document's, in a round of several."""
     parts = [f"{label} {tally.counts.get(label, 0)}" for label in tally.labels]
     parts.append(f"{strings.STANCE_NOT_GIVEN} {tally.not_given}")
-    return strings.STANCE_TALLY.format(counts=" · ".join(parts))
+    counts = " · ".join(parts)
+    return (strings.STANCE_TALLY_OF.format(name=name, counts=counts) if name else
+            strings.STANCE_TALLY.format(counts=counts))
+
+
+def stance_lines(tallies: Sequence[tuple[str, StanceTally]]) -> list[str]:
+    """A line per document of the round (storage.stances.round_tallies), named when several."""
+    several = len(tallies) > 1
+    return [stance_line(tally, name if several else "") for name, tally in tallies]
 
 
 def spread(consultation: Consultation, tally: Tally | None) -> str:

@@ -52,7 +52,8 @@ async def overview(ctx: Context, action: Overview) -> list[Outgoing]:
             submitted=totals.cells_submitted,
             cells=totals.cells,
         ),
-        *_stances(await stances.tally(ctx.session, consultation, totals.members)),
+        *views.stance_lines(
+            await stances.round_tallies(ctx.session, consultation, totals.members)),
         "",
         strings.OVERVIEW_PAGE.format(page=strings.PAGE_MARK.format(page=page, pages=pages)),
         *(_line(ctx, row) for row in rows),
@@ -68,10 +69,6 @@ async def overview(ctx: Context, action: Overview) -> list[Outgoing]:
             tuple(buttons),
         )
     ]
-
-
-def _stances(tally: stances.StanceTally | None) -> list[str]:
-    return [] if tally is None else [views.stance_line(tally)]
 
 
 def _line(ctx: Context, row: CellRow) -> str:

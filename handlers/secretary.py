@@ -61,8 +61,8 @@ async def show_progress(ctx: Context, action: ProgressPage) -> list[Outgoing]:
         ),
         *views.round_lines(await round_figures(ctx.session, consultation.round_id, cell.id)),
     ]
-    if tally := await stances.tally(ctx.session, consultation, len(members), cell.id):
-        heading.append(views.stance_line(tally))
+    heading += views.stance_lines(
+        await stances.round_tallies(ctx.session, consultation, len(members), cell.id))
     if submissions.is_in_force(submission):
         assert submission is not None
         name = await submissions.member_name(ctx.session, submission.submitted_by)

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from content import strings
+from storage.consultations import round_documents
 from storage.models import Cell, Consultation, DocumentStance, Member, Organization
 
 
@@ -100,3 +101,15 @@ async def stance_comments(
     )
     return [StanceComment(org, cell, name if named else "", stance, text)
             for org, cell, name, stance, text in rows]
+
+
+async def round_tallies(
+    session: AsyncSession, consultation: Consultation, members: int, cell_id: int | None = None
+) -> list[tuple[str, StanceTally]]:
+    """`tally` for every document of the round, each with its name (those asking for none
+    and given none left out)."""
+    found = []
+    for document in await round_documents(session, consultation.round_id):
+        if (counted := await tally(session, document, members, cell_id)) is not None:
+            found.append((document.name, counted))
+    return found

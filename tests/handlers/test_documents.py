@@ -15,7 +15,7 @@ from content import strings
 from content.draft_parser import parse_draft
 from storage.consultations import create_consultation, current_consultation, current_round
 from storage.exports import COLUMNS, export_csv
-from storage.models import CellSubmission, Comment, Consultation, Identity, Progress
+from storage.models import CellSubmission, Comment, Consultation, Identity, Member, Progress
 from storage.uow import UnitOfWork
 from tests.conftest import ROOT, Bloc
 from tests.support.chat import Chat
@@ -354,3 +354,24 @@ async def test_the_offices_closing_summary_counts_every_document(
     assert summary.document is not None
     exported = summary.document.content.decode("utf-8-sig")
     assert "Ý kiến về báo cáo chính trị." in exported and "Ý kiến về báo cáo kiểm điểm." in exported
+
+
+async def test_each_documents_stance_is_counted_and_named(
+    sessions: async_sessionmaker[AsyncSession], bloc: Bloc, clock: FakeClock
+) -> None:
+    from handlers.cell_views import stance_lines
+    from storage import stances
+
+    review = await add_review(sessions, bloc, clock)
+    async with UnitOfWork(sessions) as uow:
+        an = await uow.session.get(Member, bloc.members["an"].id)
+        assert an is not None
+        await stances.set_stance(uow.session, an, review, "Không tán thành", clock.now())
+        await uow.commit()
+    async with UnitOfWork(sessions, write=False) as uow:
+        first = await uow.session.get(Consultation, bloc.consultation.id)
+        assert first is not None
+        lines = stance_lines(await stances.round_tallies(uow.session, first, 5))
+    assert lines[0].startswith(f"Ý kiến chung về toàn văn «{POLITICAL}»: Tán thành 0")
+    assert lines[1].startswith(f"Ý kiến chung về toàn văn «{REVIEW_NAME}»: Tán thành 0")
+    assert "Không tán thành 1 · Chưa cho ý kiến 4" in lines[1]

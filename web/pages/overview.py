@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from content import strings
-from handlers.cell_views import stance_line, time_left
+from handlers.cell_views import stance_lines, time_left
 from storage import figures, progress, stances
 from storage.consultations import current_consultation
 from storage.documents import round_figures
@@ -33,14 +33,14 @@ async def home(request: web.Request, viewer: Viewer) -> web.StreamResponse:
         cells = await progress.overview(uow.session, consultation.id)
         spreads = await figures.section_spreads(uow.session, consultation.id)
         days = await figures.comments_per_day(uow.session, consultation.id, console.app.settings.tz)
-        stance = await stances.tally(uow.session, consultation, totals.members)
+        tallies = await stances.round_tallies(uow.session, consultation, totals.members)
     choices = [c["label"] for c in consultation.choices]
     percent = round(100 * totals.finished / totals.members) if totals.members else 0
     return render(
         request, "overview.html", viewer=viewer, active="overview", consultation=consultation,
         left=time_left(now, consultation.deadline), totals=totals, percent=percent,
         not_started=totals.members - totals.finished - totals.started,
-        stances=stance_line(stance) if stance else "",
+        stances=stance_lines(tallies),
         attention=[c for c in cells if c.submitted_at is None][:ATTENTION],
         submitted=sorted((c for c in cells if c.submitted_at is not None),
                          key=lambda c: c.submitted_at or now),
