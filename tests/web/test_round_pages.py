@@ -188,3 +188,33 @@ async def test_a_cells_page_shows_one_document_of_the_round_at_a_time(
     second = await (await client.get(f"/chi-bo/GD1?document={review.id}")).text()
     assert "Ý kiến về kiểm điểm." in second
     assert '<strong aria-current="page">Báo cáo kiểm điểm</strong>' in second
+
+
+async def test_the_section_filter_finds_a_sections_comments_on_every_version(
+    client: TestClient, app: App, bloc: Bloc
+) -> None:
+    """Mục 18 after lần 5 is loaded: the comment made on lần 4 and the one on lần 5 both."""
+    from content.draft_parser import parse_draft
+    from storage import versions
+
+    app.engine.register("telegram", TelegramChannel.caps)
+    an = await person(app.engine, "an")
+    await an.command("start")
+    await an.press("m:p:18")
+    await an.say("Ý kiến trên lần 4.")
+    async with app.uow() as uow:
+        document = await current_consultation(uow.session)
+        assert document is not None
+        await versions.load_next_version(uow.session, document,
+                                         parse_draft(LAN5.read_text(encoding="utf-8")),
+                                         now=app.clock.now())
+        await uow.commit()
+    binh = await person(app.engine, "binh")
+    await binh.command("start")
+    await binh.press("m:p:18")
+    await binh.say("Ý kiến trên lần 5.")
+    await sign_in(client, app, bloc.members["office"])
+    both = await (await client.get("/y-kien?section=18")).text()
+    assert "Ý kiến trên lần 4." in both and "Ý kiến trên lần 5." in both
+    other = await (await client.get("/y-kien?section=17")).text()
+    assert "Ý kiến trên lần" not in other

@@ -10,14 +10,15 @@ from urllib.parse import urlencode
 from aiohttp import web
 
 from content.text import fold
-from storage import exports
-from storage.consultations import current_consultation, current_round, list_sections
+from storage import exports, versions
+from storage.consultations import current_consultation, current_round, lineage, list_sections
 from web.access import Viewer, Who, page
 from web.render import Console, render
 
 PAGE_SIZE = 50
 # Columns of storage.exports rows.
 POSITION, ORGANIZATION, CODE, CHOICE, TEXT, PASSAGES, PROPOSALS = 1, 4, 5, 9, 10, 14, 16
+VERSION = 18
 
 
 @dataclass(frozen=True)
@@ -37,8 +38,10 @@ class Filters:
                    else "", cell, query.get("choice", ""), query.get("q", "").strip()[:200],
                    query.get("document", ""))
 
-    def keep(self, row: list[str], folded_q: str) -> bool:
-        if self.section and row[POSITION] != self.section:
+    def keep(self, row: list[str], folded_q: str, places: set[tuple[str, str]]) -> bool:
+        """`places`: the chosen section's (version, position) in every version of it (a
+        row's position is on the version its comment was made on)."""
+        if self.section and (row[VERSION], row[POSITION]) not in places:
             return False
         if self.organization and row[ORGANIZATION] != self.organization:
             return False
@@ -70,6 +73,12 @@ async def comments(request: web.Request, viewer: Viewer) -> web.StreamResponse:
         documents = await current_round(uow.session)
         document = next((d for d in documents if str(d.id) == filters.document), consultation)
         sections = await list_sections(uow.session, document.id) if document else []
+        places: set[tuple[str, str]] = set()
+        chosen = next((s for s in sections if str(s.position) == filters.section), None)
+        if document is not None and chosen is not None:
+            named = await versions.labels(uow.session, document.id)
+            places = {(versions.label_for(named, s.version), str(s.position))
+                      for s in await lineage(uow.session, document.id, chosen)}
         if consultation is not None and document is not None:
             try:
                 rows = exports.rows(uow.session, consultation.id, filters.cell or None,
@@ -77,7 +86,7 @@ async def comments(request: web.Request, viewer: Viewer) -> web.StreamResponse:
                 async for row in rows:
                     organizations.add(row[ORGANIZATION])
                     cells.add(row[CODE])
-                    if filters.keep(row, folded_q):
+                    if filters.keep(row, folded_q, places):
                         count += 1
                         if (wanted - 1) * PAGE_SIZE < count <= wanted * PAGE_SIZE:
                             shown.append(row)
