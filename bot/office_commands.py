@@ -59,7 +59,9 @@ async def progress_lines(instance: App, cell: str | None) -> list[str]:
         ]
         for r in rows
     ]
-    lines = _table(strings.CLI_PROGRESS_HEAD, table)
+    several = bool(cell_views.round_lines(figures))
+    lines = ([strings.FIGURES_OF_DOCUMENT.format(name=consultation.name)] if several else [])
+    lines += _table(strings.CLI_PROGRESS_HEAD, table)
     if cell is None:
         percent = round(100 * totals.finished / totals.members) if totals.members else 0
         lines += [

@@ -291,6 +291,8 @@ OVERVIEW_TOTALS = (
     "{submitted}/{cells} chi bộ đã chốt."
 )
 OVERVIEW_PAGE = "Chi bộ cần chú ý trước {page}:"
+# A round of several documents: the figures and the cells' table that follow are one document's.
+FIGURES_OF_DOCUMENT = "Số liệu theo chi bộ dưới đây là của văn bản «{name}»."
 OVERVIEW_LINE = "{mark} {code} · {cell} ({organization}): {finished}/{total} hoàn thành, {started} đang góp ý"
 OVERVIEW_SUBMITTED = " · đã chốt {when}"
 OVERVIEW_MARK_SUBMITTED = "✅"

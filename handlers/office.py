@@ -40,10 +40,12 @@ async def overview(ctx: Context, action: Overview) -> list[Outgoing]:
         ctx.session, consultation.id, offset=(page - 1) * size, limit=size
     )
     percent = round(100 * totals.finished / totals.members) if totals.members else 0
+    of_round = views.round_lines(await round_figures(ctx.session, consultation.round_id))
     lines = [
         strings.OVERVIEW_TITLE.format(title=shorten(consultation.title, 120)),
         views.deadline_line(ctx, consultation),
-        *views.round_lines(await round_figures(ctx.session, consultation.round_id)),
+        *of_round,
+        *([strings.FIGURES_OF_DOCUMENT.format(name=consultation.name)] if of_round else []),
         strings.OVERVIEW_TOTALS.format(
             finished=totals.finished,
             members=totals.members,

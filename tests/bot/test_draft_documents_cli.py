@@ -29,6 +29,8 @@ def test_a_document_added_to_the_running_round_and_exported_alone(tmp_path: Path
     ok(progress)
     assert "📄 Báo cáo kiểm điểm: 0/30 đã hoàn thành" in progress.stdout
     assert "Cả đợt (2 văn bản)" in progress.stdout
+    # The cells' table that follows is one document's, and says so.
+    assert "Số liệu theo chi bộ dưới đây là của văn bản «Báo cáo chính trị»" in progress.stdout
     missing = gopy(["export", "--out", "x.csv", "--document", "3"], tmp_path)
     assert missing.returncode == 1
     assert "1. Báo cáo chính trị; 2. Báo cáo kiểm điểm" in missing.stderr
