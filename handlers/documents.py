@@ -10,7 +10,7 @@ from content.text import shorten
 from handlers.actions import Documents, OpenDocument
 from handlers.context import Context
 from handlers.conversation import Button, Reply
-from storage.consultations import round_documents, section_by_id
+from storage.consultations import earlier_section, round_documents, section_by_id
 from storage.documents import DocumentProgress, member_documents
 from storage.models import Consultation, Section
 
@@ -104,9 +104,16 @@ async def section_of_round(ctx: Context, section_id: int) -> Section | None:
     section = await section_by_id(ctx.session, _round(ctx).id, section_id)
     if section is not None:
         return section
-    for document in await round_documents(ctx.session, _round(ctx).round_id):
+    documents = await round_documents(ctx.session, _round(ctx).round_id)
+    for document in documents:
         found = await section_by_id(ctx.session, document.id, section_id)
         if found is not None:
             read(ctx, document)
             return found
+    for document in documents:
+        if await earlier_section(ctx.session, document.id, section_id) is not None:
+            # Of an earlier version of that document: the caller's stale() answer then
+            # leads to the section it became there.
+            read(ctx, document)
+            break
     return None

@@ -375,3 +375,24 @@ async def test_each_documents_stance_is_counted_and_named(
     assert lines[0].startswith(f"Ý kiến chung về toàn văn «{POLITICAL}»: Tán thành 0")
     assert lines[1].startswith(f"Ý kiến chung về toàn văn «{REVIEW_NAME}»: Tán thành 0")
     assert "Không tán thành 1 · Chưa cho ý kiến 4" in lines[1]
+
+
+async def test_a_button_of_another_documents_earlier_version_leads_to_what_it_became(
+    engine: ConversationEngine, sessions: async_sessionmaker[AsyncSession], bloc: Bloc,
+    clock: FakeClock,
+) -> None:
+    from storage import versions
+    from tests.storage.test_versions import lan5
+
+    await add_review(sessions, bloc, clock)
+    old_section = bloc.section_ids[17]  # mục 18 of lần 4
+    async with UnitOfWork(sessions) as uow:
+        first = await uow.session.get(Consultation, bloc.consultation.id)
+        assert first is not None
+        await versions.load_next_version(uow.session, first, lan5(), now=clock.now())
+        await uow.commit()
+    chat = await linked(engine)
+    await chat.tap(REVIEW_NAME)  # reading the review report
+    await chat.press(f"m:s:{old_section}:1")  # «Đọc tiếp» of lần 4's mục 18, further up
+    assert "thuộc bản dự thảo trước" in chat.text and "Mục 18/23" in chat.text
+    assert await document_of_chat(sessions) == bloc.consultation.id
