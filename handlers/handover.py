@@ -22,7 +22,7 @@ from handlers.dispatch import handles
 from handlers.locks import Closed, Submitted, cell_lock
 from storage import audit, progress, submissions
 from storage.audit import AuditAction
-from storage.consultations import is_open, section_count
+from storage.consultations import is_open, round_documents, section_count
 from storage.documents import unfinished_documents
 from storage.models import Cell, CellSubmission, Consultation
 from storage.progress import MemberStatus, Status
@@ -118,22 +118,24 @@ async def nudge(ctx: Context, _: SendNudge) -> list[Outgoing]:
 
 
 async def _figures(ctx: Context) -> dict[str, int]:
-    """What a submission hands up, in numbers."""
+    """What a submission hands up, in numbers: the «chốt» is the round's, so every document
+    of it (a member has finished when they finished each)."""
     consultation, cell = round_of(ctx), cell_of(ctx)
-    members = await progress.cell_members(ctx.session, consultation.id, cell.id)
-    tallies = await progress.cell_tallies(ctx.session, consultation.id, cell.id)
-    finished = sum(1 for m in members if m.status is Status.FINISHED)
-    started = sum(1 for m in members if m.status is Status.STARTED)
-    return {
-        "total": len(members),
-        "finished": finished,
-        "started": started,
-        "idle": len(members) - finished - started,
-        "comments": sum(t.answered for t in tallies.values()),
-        "sections": sum(1 for t in tallies.values() if t.answered),
-        "count": await section_count(ctx.session, consultation.id),
-        "opinions": await submissions.opinion_count(ctx.session, consultation.id, cell.id),
-    }
+    statuses: dict[int, list[Status]] = {}
+    figures = {"comments": 0, "sections": 0, "count": 0, "opinions": 0}
+    for document in await round_documents(ctx.session, consultation.round_id):
+        for member in await progress.cell_members(ctx.session, document.id, cell.id):
+            statuses.setdefault(member.member_id, []).append(member.status)
+        tallies = await progress.cell_tallies(ctx.session, document.id, cell.id)
+        figures["comments"] += sum(t.answered for t in tallies.values())
+        figures["sections"] += sum(1 for t in tallies.values() if t.answered)
+        figures["count"] += await section_count(ctx.session, document.id)
+        figures["opinions"] += await submissions.opinion_count(ctx.session, document.id, cell.id)
+    finished = sum(1 for s in statuses.values() if all(x is Status.FINISHED for x in s))
+    started = sum(1 for s in statuses.values()
+                  if any(x is not Status.NOT_STARTED for x in s)) - finished
+    return {"total": len(statuses), "finished": finished, "started": started,
+            "idle": len(statuses) - finished - started, **figures}
 
 
 async def _already(ctx: Context, submission: CellSubmission) -> list[Outgoing]:

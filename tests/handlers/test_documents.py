@@ -396,3 +396,23 @@ async def test_a_button_of_another_documents_earlier_version_leads_to_what_it_be
     await chat.press(f"m:s:{old_section}:1")  # «Đọc tiếp» of lần 4's mục 18, further up
     assert "thuộc bản dự thảo trước" in chat.text and "Mục 18/23" in chat.text
     assert await document_of_chat(sessions) == bloc.consultation.id
+
+
+async def test_a_cells_chot_hands_up_every_document(
+    engine: ConversationEngine, sessions: async_sessionmaker[AsyncSession], bloc: Bloc,
+    clock: FakeClock,
+) -> None:
+    """Bình's «chốt» for GD1 counts both documents' sections and comments, and An, who
+    finished one document of two, as still commenting."""
+    await add_review(sessions, bloc, clock)
+    an = await linked(engine)
+    await an.tap(REVIEW_NAME)
+    await an.tap("Bắt đầu")
+    await an.say("Ý kiến về kiểm điểm.")
+    await an.say("xong")
+    await an.tap("Xác nhận")
+    binh = Chat(engine, user_id="1002")
+    await binh.say("22223333")
+    await binh.press("s:f")
+    assert "• 0/2 đồng chí đã hoàn thành; 1 đang góp ý; 1 chưa bắt đầu." in binh.text
+    assert "• 1 lượt góp ý trên 1/29 mục." in binh.text
