@@ -5,6 +5,7 @@ document (sharing the round's deadline and reminders)."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from aiohttp import web
@@ -122,14 +123,10 @@ async def preview(request: web.Request, viewer: Viewer) -> web.StreamResponse:
 async def open_round(request: web.Request, viewer: Viewer) -> web.StreamResponse:
     """POST /du-thao/mo-dot: the previewed draft becomes the current round, by the viewer."""
     console = Console.of(request)
-    path = waiting(viewer, PURPOSE)
-    if path is None:
-        return await _form(request, viewer, status=409, error=strings.WEB_UPLOAD_GONE)
-    try:
-        parsed = read_draft_file(path)
-    except DraftParseError as failed:
-        discard(viewer, PURPOSE)
-        return await _form(request, viewer, status=422, error=_why(failed))
+    previewed = await _previewed(request, viewer)
+    if isinstance(previewed, web.Response):
+        return previewed
+    path, parsed = previewed
     posted = await request.post()
     form = {key: str(posted.get(key, "")).strip() for key in ("title", "deadline", "reminders")}
     now = console.app.clock.now()
@@ -159,14 +156,10 @@ async def add_document(request: web.Request, viewer: Viewer) -> web.StreamRespon
     """POST /du-thao/them-van-ban: the previewed draft joins the running round as one more
     document, under the short name members pick it by."""
     console = Console.of(request)
-    path = waiting(viewer, PURPOSE)
-    if path is None:
-        return await _form(request, viewer, status=409, error=strings.WEB_UPLOAD_GONE)
-    try:
-        parsed = read_draft_file(path)
-    except DraftParseError as failed:
-        discard(viewer, PURPOSE)
-        return await _form(request, viewer, status=422, error=_why(failed))
+    previewed = await _previewed(request, viewer)
+    if isinstance(previewed, web.Response):
+        return previewed
+    path, parsed = previewed
     posted = await request.post()
     form = {key: str(posted.get(key, "")).strip() for key in ("title", "document")}
     form |= _defaults(parsed, path.stem, console) | {k: v for k, v in form.items() if v}
@@ -194,14 +187,10 @@ async def next_version(request: web.Request, viewer: Viewer) -> web.StreamRespon
     document of the current round (field `of`: its number, 1 = the first loaded), by the
     viewer (audited); then its changes are shown."""
     console = Console.of(request)
-    path = waiting(viewer, PURPOSE)
-    if path is None:
-        return await _form(request, viewer, status=409, error=strings.WEB_UPLOAD_GONE)
-    try:
-        parsed = read_draft_file(path)
-    except DraftParseError as failed:
-        discard(viewer, PURPOSE)
-        return await _form(request, viewer, status=422, error=_why(failed))
+    previewed = await _previewed(request, viewer)
+    if isinstance(previewed, web.Response):
+        return previewed
+    path, parsed = previewed
     posted = await request.post()
     label = str(posted.get("label", "")).strip()[:200]
     number = _number(str(posted.get("of", "")))
@@ -238,6 +227,21 @@ async def version_changes(request: web.Request, viewer: Viewer) -> web.StreamRes
         else:
             lines = diff_lines(await versions.compare(uow.session, document))
     return await _form(request, viewer, changes=lines)
+
+
+async def _previewed(
+    request: web.Request, viewer: Viewer
+) -> tuple[Path, ParsedDraft] | web.Response:
+    """The draft this person uploaded and previewed, read again; or the page saying it is
+    gone (used, or never uploaded) or unreadable."""
+    path = waiting(viewer, PURPOSE)
+    if path is None:
+        return await _form(request, viewer, status=409, error=strings.WEB_UPLOAD_GONE)
+    try:
+        return path, read_draft_file(path)
+    except DraftParseError as failed:
+        discard(viewer, PURPOSE)
+        return await _form(request, viewer, status=422, error=_why(failed))
 
 
 def _why(failed: DraftParseError) -> str:
