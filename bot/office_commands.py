@@ -59,7 +59,7 @@ async def progress_lines(instance: App, cell: str | None) -> list[str]:
         ]
         for r in rows
     ]
-    several = bool(cell_views.round_lines(figures))
+    several = len(figures.documents) > 1
     lines = ([strings.FIGURES_OF_DOCUMENT.format(name=consultation.name)] if several else [])
     lines += _table(strings.CLI_PROGRESS_HEAD, table)
     if cell is None:

@@ -49,7 +49,12 @@ def menu(ctx: Context, items: list[DocumentProgress], text: str,
 
 
 async def progress(ctx: Context) -> list[DocumentProgress]:
-    return await member_documents(ctx.session, ctx.member.id, _round(ctx).round_id)
+    """The member's progress in each document of a round of several; [] in a round of one
+    (every caller then shows nothing more, so nothing more is read)."""
+    documents = await round_documents(ctx.session, _round(ctx).round_id)
+    if len(documents) < 2:
+        return []
+    return await member_documents(ctx.session, ctx.member.id, documents)
 
 
 async def at_start(ctx: Context, extra: tuple[tuple[Button, ...], ...]) -> Reply | None:
@@ -93,8 +98,8 @@ async def switch_button(ctx: Context) -> tuple[tuple[Button, ...], ...]:
 
 async def of_round(ctx: Context, consultation_id: int) -> Consultation | None:
     """A document of the current round by id; None for any other (an older round's, forged)."""
-    items = await progress(ctx)
-    return next((i.document for i in items if i.document.id == consultation_id), None)
+    documents = await round_documents(ctx.session, _round(ctx).round_id)
+    return next((d for d in documents if d.id == consultation_id), None)
 
 
 async def section_of_round(ctx: Context, section_id: int) -> Section | None:

@@ -105,8 +105,7 @@ async def move_deadline(
         raise ValueError(strings.DEADLINE_IN_PAST)
     before = consultation.deadline
     for document in await round_documents(session, consultation.round_id):
-        document.deadline = when  # the documents of a round share it
-    consultation.deadline = when
+        document.deadline = when  # the documents of a round share it (this one included)
     audit.record(session, AuditAction.DEADLINE_CHANGED, now, by=by, detail={
         "consultation_id": consultation.id, "from": before.isoformat(), "to": when.isoformat()})
     finished = select(Progress.member_id).where(

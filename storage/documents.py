@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.comments import said
-from storage.consultations import list_sections, round_documents, section_count
+from storage.consultations import newest_section, round_documents, section_count
 from storage.models import (
     CellProgress,
     Comment,
@@ -19,7 +19,6 @@ from storage.models import (
     Member,
     Progress,
 )
-from storage.versions import gathered_sections, head_of
 
 CHUNK = 5000  # member ids per query: under every driver's limit on bound parameters
 
@@ -35,10 +34,10 @@ class DocumentProgress:
 
 
 async def member_documents(
-    session: AsyncSession, member_id: int, round_id: int
+    session: AsyncSession, member_id: int, documents: Sequence[Consultation]
 ) -> list[DocumentProgress]:
-    """Every document of the round, in order, with this member's progress in it."""
-    documents = await round_documents(session, round_id)
+    """Every document of the round (storage.consultations.round_documents), in order, with
+    this member's progress in it."""
     ids = [d.id for d in documents]
     commented: dict[int, set[int]] = defaultdict(set)
     for consultation_id, section_id in await session.execute(
@@ -49,9 +48,8 @@ async def member_documents(
     for document in documents:
         sections = commented.get(document.id, set())
         if document.version > 1:  # a comment on an earlier version answers the section it became
-            under = head_of(await gathered_sections(session, document.id))
-            newest = {s.id for s in await list_sections(session, document.id)}
-            sections = {under.get(s, s) for s in sections} & newest
+            sections = {newest.id for s in sections
+                        if (newest := await newest_section(session, document.id, s)) is not None}
         answered[document.id] = len(sections)
     finished = set(
         await session.scalars(

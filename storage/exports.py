@@ -56,6 +56,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from content import strings
 from storage.comments import said, written
+from storage.consultations import round_of
 from storage.export_rows import (
     FORMULA_STARTS,
     CsvRow,
@@ -264,9 +265,8 @@ async def _documents(
 ) -> list[tuple[int, str]]:
     """(id, name) of the documents an export covers: the round of `consultation_id`, or
     `document_id` alone when it is one of that round (LookupError when it is not)."""
-    of_round = select(Consultation.round_id).where(Consultation.id == consultation_id)
     stmt = (select(Consultation.id, Consultation.document, Consultation.title)
-            .where(Consultation.round_id == of_round.scalar_subquery())
+            .where(Consultation.round_id == round_of(consultation_id))
             .order_by(Consultation.id))
     if document_id is not None:
         stmt = stmt.where(Consultation.id == document_id)

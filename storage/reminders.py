@@ -33,6 +33,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.comments import said, written
+from storage.consultations import same_round
 from storage.db import insert_for
 from storage.models import (
     Cell,
@@ -303,11 +304,9 @@ async def cell_counts(session: AsyncSession, consultation_id: int) -> dict[int, 
 async def comment_totals(session: AsyncSession, consultation_id: int) -> tuple[int, int]:
     """(comments with a choice or text, of which with text), for the closing summary: on
     every document of the round `consultation_id` opened."""
-    documents = select(Consultation.id).where(Consultation.round_id == select(
-        Consultation.round_id).where(Consultation.id == consultation_id).scalar_subquery())
     result = await session.execute(
         select(func.count(), func.count().filter(written())).where(
-            Comment.consultation_id.in_(documents),
+            Comment.consultation_id.in_(same_round(consultation_id)),
             said(),
         )
     )

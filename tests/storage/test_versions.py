@@ -229,8 +229,9 @@ async def test_the_document_menu_and_the_chart_count_a_section_once_across_versi
 
     await _load(sessions, bloc, clock)
     async with UnitOfWork(sessions, write=False) as uow:
-        [mine] = await member_documents(uow.session, bloc.members["an"].id,
-                                        bloc.consultation.round_id)
+        document = await uow.session.get(Consultation, bloc.consultation.id)
+        assert document is not None
+        [mine] = await member_documents(uow.session, bloc.members["an"].id, [document])
         spreads = await section_spreads(uow.session, bloc.consultation.id)
     assert (mine.answered, mine.sections) == (2, 23)
     assert len(spreads) == 23
