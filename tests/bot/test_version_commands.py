@@ -35,7 +35,7 @@ def test_the_fifth_draft_loads_and_diff_lists_exactly_the_three_changes(shell: F
     assert code == 1 and "mới có một phiên bản" in out
     code, out = _run("draft", "load", str(LAN5), "--next-version")
     assert code == 0, out
-    assert out.startswith("Đã nạp Dự thảo lần 5 của «Dự thảo Báo cáo chính trị (lần 4)» "
+    assert out.startswith("Đã nạp Dự thảo lần 5 của «Dự thảo Báo cáo chính trị (lần 5)» "
                           "(phiên bản 2, 23 mục).")
     code, out = _run("draft", "diff")
     assert code == 0, out
