@@ -58,6 +58,17 @@ async def linked(engine: ConversationEngine, channel: str = "telegram") -> Chat:
     return chat
 
 
+async def comment_on_both(chat: Chat, political: str, review: str) -> None:
+    """One comment on the first section of each document, picked from the menu in turn."""
+    await chat.tap(POLITICAL)
+    await chat.tap("Bắt đầu")
+    await chat.say(political)
+    await chat.say("văn bản")
+    await chat.tap(REVIEW_NAME)
+    await chat.tap("Bắt đầu")
+    await chat.say(review)
+
+
 async def document_of_chat(sessions: async_sessionmaker[AsyncSession]) -> int | None:
     async with sessions() as session:
         return await session.scalar(select(Identity.document_id))
@@ -201,13 +212,7 @@ async def test_the_export_carries_every_document_of_the_round(
 ) -> None:
     review = await add_review(sessions, bloc, clock)
     chat = await linked(engine)
-    await chat.tap(POLITICAL)
-    await chat.tap("Bắt đầu")
-    await chat.say("Ý kiến về báo cáo chính trị.")
-    await chat.say("văn bản")
-    await chat.tap(REVIEW_NAME)
-    await chat.tap("Bắt đầu")
-    await chat.say("Ý kiến về báo cáo kiểm điểm.")
+    await comment_on_both(chat, "Ý kiến về báo cáo chính trị.", "Ý kiến về báo cáo kiểm điểm.")
 
     async def exported(**kwargs: int) -> list[dict[str, str]]:
         out = io.BytesIO()
@@ -280,13 +285,7 @@ async def test_the_report_has_a_part_per_document(
 
     review = await add_review(sessions, bloc, clock)
     chat = await linked(engine)
-    await chat.tap(POLITICAL)
-    await chat.tap("Bắt đầu")
-    await chat.say("Bổ sung số liệu về đảng viên.")
-    await chat.say("văn bản")
-    await chat.tap(REVIEW_NAME)
-    await chat.tap("Bắt đầu")
-    await chat.say("Nêu rõ trách nhiệm người đứng đầu.")
+    await comment_on_both(chat, "Bổ sung số liệu về đảng viên.", "Nêu rõ trách nhiệm người đứng đầu.")
     parts = [(bloc.consultation.id, POLITICAL), (review.id, REVIEW_NAME)]
     async with UnitOfWork(sessions) as uow:
         for document, _ in parts:
@@ -336,13 +335,7 @@ async def test_the_offices_closing_summary_counts_every_document(
 
     await add_review(sessions, bloc, clock)
     chat = await linked(engine)
-    await chat.tap(POLITICAL)
-    await chat.tap("Bắt đầu")
-    await chat.say("Ý kiến về báo cáo chính trị.")
-    await chat.say("văn bản")
-    await chat.tap(REVIEW_NAME)
-    await chat.tap("Bắt đầu")
-    await chat.say("Ý kiến về báo cáo kiểm điểm.")
+    await comment_on_both(chat, "Ý kiến về báo cáo chính trị.", "Ý kiến về báo cáo kiểm điểm.")
     await link_all(sessions, bloc, clock.now(), skip=("an",))
     channel = RecordingChannel()
     clock.set(DEADLINE + timedelta(minutes=1))
