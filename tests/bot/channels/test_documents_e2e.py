@@ -49,9 +49,7 @@ async def test_telegram_member_comments_on_two_documents_of_one_round(
     await add_review(settings)
     member = Member_(server, USER)
     async with running_bot(settings):
-        server.push_command(USER, "/start")
-        await member.expect("xác nhận danh tính")
-        server.push_contact(USER, "0912 345 678", contact_user_id=USER)
+        await member.link_by_contact()
         menu = await member.expect("gồm 2 văn bản")
         labels = [b["text"] for row in menu["reply_markup"]["inline_keyboard"] for b in row]
         assert labels[:2] == ["📄 Báo cáo chính trị — 0/23 mục", "📄 Báo cáo kiểm điểm — 0/6 mục"]

@@ -71,9 +71,7 @@ async def test_telegram_quote_reply_proposal_and_stance(
     await load_sample(settings)
     member = Member_(server, USER)
     async with running_bot(settings):
-        server.push_command(USER, "/start")
-        await member.expect("xác nhận danh tính")
-        server.push_contact(USER, "0912 345 678", contact_user_id=USER)
+        await member.link_by_contact()
         intro = await member.expect("23 mục")
         member.tap(intro, "Bắt đầu")
         section1 = await member.expect("Mục 1/23")

@@ -65,6 +65,12 @@ class Member_:
                 return messages[index]
         raise AssertionError("unreachable")
 
+    async def link_by_contact(self) -> None:
+        """/start, then share the phone of the sample roster's Nguyễn Thị Thu Hà."""
+        self.server.push_command(self.user_id, "/start")
+        await self.expect("xác nhận danh tính")
+        self.server.push_contact(self.user_id, "0912 345 678", contact_user_id=self.user_id)
+
     def _new(self) -> list[dict[str, Any]]:
         return self.server.sent_messages(self.user_id)[self.seen :]
 
